@@ -1,0 +1,33 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date without time zone, "YYYY-MM-DD" (effective dates, deadlines, decision dates). */
+export function parseIsoDate(value: unknown): string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) {
+    throw new GraphQLError(`Ngày không hợp lệ: cần dạng YYYY-MM-DD, nhận được ${JSON.stringify(value)}`, {
+      extensions: { code: 'BAD_USER_INPUT', messageKey: 'INVALID_DATE' },
+    });
+  }
+  const d = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+    throw new GraphQLError(`Ngày không tồn tại: ${value}`, { extensions: { code: 'BAD_USER_INPUT', messageKey: 'INVALID_DATE' } });
+  }
+  return value;
+}
+
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'Calendar date, YYYY-MM-DD',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseIsoDate(value)),
+  parseValue: parseIsoDate,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+    return parseIsoDate(ast.value);
+  },
+});
+
+/** Today's date in Vietnam (UTC+7), the default for effective dates and "as of". */
+export function todayInVietnam(now: Date = new Date()): string {
+  return new Date(now.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,258 @@
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { RequestContext, type EntitySchema } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MigrationObject } from '@mikro-orm/core';
+import type { Admin } from 'kafkajs';
+import { z } from 'zod';
+import { loadConfig, serviceConfigSchema, type ServiceConfig } from '../config';
+import { createLogger, type Logger } from '../logger';
+import { EventCatalog } from '../events/catalog';
+import type { ServiceName } from '../events/cloud-event';
+import { initORM, databaseReachable, type MikroORM } from '../db/orm';
+import { createKafka, ensureTopics } from '../kafka/client';
+import { topicsOwnedBy, deadLetterTopic } from '../kafka/topics';
+import { Outbox } from '../outbox/outbox';
+import { OutboxRelay } from '../outbox/relay';
+import { InboxConsumer, type EventHandler } from '../inbox/consumer';
+import { AuthContext } from '../auth/auth-context';
+import { GATEWAY_HEADER, bearerToken, verifyGatewayCredential, verifyUserToken, InvalidTokenError } from '../auth/tokens';
+import { loadTypeDefs } from '../graphql/type-defs';
+import { HttpError, executeApollo, readJsonBody, sendGraphQLError, sendJson } from '../graphql/http';
+import { formatError } from '../graphql/format-error';
+import type { ServiceContext } from './context';
+
+export interface ConsumerDefinition {
+  /** Consumer group name; the group's inbox and dead-letter topic belong to this service. */
+  groupId: string;
+  topics: string[];
+  handlers: Record<string, EventHandler>;
+}
+
+export interface ServiceDefinition<L> {
+  name: ServiceName;
+  /** Folder holding the service's *.graphql files. */
+  sdlDir: string;
+  resolvers: GraphQLResolverMap<ServiceContext<L>>;
+  entities: EntitySchema<any, any>[];
+  migrations: MigrationObject[];
+  consumers?: ConsumerDefinition[];
+  createLoaders: (em: EntityManager) => L;
+}
+
+export interface RunningService {
+  config: ServiceConfig;
+  orm: MikroORM;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const lockKeyFor = (name: string) => createHash('sha256').update(`outbox:${name}`).digest().readInt32BE(0);
+
+/**
+ * Boots one subgraph service: configuration, database (migrated), outbox relay, inbox consumers,
+ * and an HTTP server with /graphql, /healthz and /readyz. Kafka being down at boot does not stop
+ * the service from serving and accepting writes; its Kafka parts keep retrying in the background.
+ */
+export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  const config = loadConfig(serviceConfigSchema, env);
+  const logger = createLogger(def.name, config.LOG_LEVEL);
+  const catalog = new EventCatalog();
+  const orm = await initORM({
+    databaseUrl: config.DATABASE_URL,
+    entities: def.entities,
+    migrations: def.migrations,
+    poolMax: config.DATABASE_POOL_MAX,
+    logger,
+  });
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `xhht-${def.name}`, brokers: config.KAFKA_BROKERS, logger });
+  const outbox = new Outbox(catalog);
+  const relay = new OutboxRelay({ orm, kafka, logger, lockKey: lockKeyFor(def.name), pollMs: config.OUTBOX_POLL_MS });
+  relay.start();
+
+  const fatal = (err: Error) => {
+    logger.fatal({ err: err.message }, 'unrecoverable failure; exiting for the supervisor to restart');
+    process.exit(1);
+  };
+  const consumers = (def.consumers ?? []).map(
+    (c) =>
+      new InboxConsumer({
+        orm,
+        kafka,
+        catalog,
+        logger,
+        groupId: c.groupId,
+        topics: c.topics,
+        handlers: c.handlers,
+        deadLetterTopic: deadLetterTopic(def.name),
+        maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+        onFatal: fatal,
+      }),
+  );
+  let stopping = false;
+  const kafkaStartup = startKafkaParts(def, config, kafka, consumers, logger, () => stopping).catch(fatal);
+
+  const server = new ApolloServer<ServiceContext<L>>({
+    schema: buildSubgraphSchema([{ typeDefs: loadTypeDefs(def.sdlDir), resolvers: def.resolvers }]),
+    formatError: formatError(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.NODE_ENV !== 'production',
+  });
+  await server.start();
+
+  const brokerProbe = new BrokerProbe(kafka);
+  const httpServer = http.createServer((req, res) => {
+    void handleRequest(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) return sendGraphQLError(res, err.status, err.code, err.message);
+      logger.error({ err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');
+    });
+  });
+
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: def.name });
+    if (path === '/readyz') {
+      const [database, broker] = await Promise.all([databaseReachable(orm), brokerProbe.reachable()]);
+      return sendJson(res, database && broker ? 200 : 503, { service: def.name, database, broker, outboxRelay: relay.healthy });
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const credential = req.headers[GATEWAY_HEADER];
+    if (typeof credential !== 'string' || !(await verifyGatewayCredential(credential, config.GATEWAY_SECRET))) {
+      return sendGraphQLError(res, 403, 'FORBIDDEN', 'Subgraph calls must come through the gateway');
+    }
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Cần đăng nhập (thiếu mã truy cập)');
+    let auth: AuthContext;
+    try {
+      auth = new AuthContext(await verifyUserToken(token, config.JWT_SECRET));
+    } catch (err) {
+      if (err instanceof InvalidTokenError) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Mã truy cập không hợp lệ hoặc đã hết hạn');
+      throw err;
+    }
+    const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+    const em = orm.em.fork() as EntityManager;
+    const requestLogger = logger.child({ requestId: req.headers['x-request-id'], subject: auth.subject });
+    const context: ServiceContext<L> = {
+      auth,
+      em,
+      loaders: def.createLoaders(em),
+      logger: requestLogger,
+      outbox,
+      async transact(work) {
+        const result = await em.transactional(async (tx) => {
+          const { result: r, events } = await work(tx as EntityManager);
+          for (const event of events) outbox.add(tx, event);
+          return r;
+        });
+        relay.nudge();
+        return result;
+      },
+    };
+    await RequestContext.create(em, () => executeApollo(server, req, res, body, async () => context));
+  }
+
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, '0.0.0.0', resolve));
+  logger.info({ port: config.PORT }, `${def.name} subgraph listening`);
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down');
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeAllConnections();
+    await server.stop();
+    await Promise.all(consumers.map((c) => c.stop()));
+    await kafkaStartup;
+    await relay.stop();
+    await brokerProbe.close();
+    await orm.close(true);
+  };
+  return { config, orm, port: config.PORT, stop };
+}
+
+async function startKafkaParts<L>(
+  def: ServiceDefinition<L>,
+  config: ServiceConfig,
+  kafka: ReturnType<typeof createKafka>,
+  consumers: InboxConsumer[],
+  logger: Logger,
+  stopping: () => boolean,
+): Promise<void> {
+  for (let attempt = 1; !stopping(); attempt++) {
+    try {
+      if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicsOwnedBy(def.name));
+      for (const c of consumers) await c.start();
+      logger.info({ consumers: consumers.length }, 'kafka consumers running');
+      return;
+    } catch (err) {
+      if (attempt % 5 === 1) logger.warn({ err: (err as Error).message, attempt }, 'kafka not ready; retrying');
+      await Promise.all(consumers.map((c) => c.stop()));
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+    }
+  }
+}
+
+/** Answers "can we reach the broker" cheaply; the answer is cached for two seconds. */
+class BrokerProbe {
+  private admin?: Admin;
+  private cached?: { at: number; ok: boolean };
+  constructor(private readonly kafka: ReturnType<typeof createKafka>) {}
+
+  async reachable(): Promise<boolean> {
+    if (this.cached && Date.now() - this.cached.at < 2000) return this.cached.ok;
+    let ok = false;
+    try {
+      this.admin ??= this.kafka.admin();
+      await withTimeout(
+        (async () => {
+          await this.admin!.connect();
+          await this.admin!.describeCluster();
+        })(),
+        2500,
+      );
+      ok = true;
+    } catch {
+      await this.admin?.disconnect().catch(() => undefined);
+      this.admin = undefined;
+    }
+    this.cached = { at: Date.now(), ok };
+    return ok;
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+}
+
+/** Entry point helper: boots the service and stops it cleanly on SIGTERM / SIGINT. */
+export function main<L>(def: ServiceDefinition<L>): void {
+  runService(def)
+    .then((svc) => {
+      const shutdown = (signal: string) => {
+        const force = setTimeout(() => process.exit(1), 15000);
+        force.unref();
+        svc
+          .stop()
+          .then(() => process.exit(0))
+          .catch(() => process.exit(1));
+        void signal;
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    })
+    .catch((err: Error) => {
+      // configuration and migration failures end here, before any request is served
+      createLogger(def.name).fatal({ err: err.message }, 'service failed to start');
+      process.exit(1);
+    });
+}
+
+export { z };

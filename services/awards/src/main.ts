@@ -1,0 +1,4 @@
+import { main } from '@xhht/infra';
+import { awardsService } from './service';
+
+main(awardsService);

@@ -1,0 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ServiceContext } from '@xhht/infra';
+import { adminUnitLoader } from './admin-units/admin-unit.loaders';
+
+export const createLoaders = (em: EntityManager) => ({
+  adminUnit: adminUnitLoader(em),
+});
+export type OrgLoaders = ReturnType<typeof createLoaders>;
+export type OrgContext = ServiceContext<OrgLoaders>;

@@ -1,0 +1,4 @@
+import { main } from '@xhht/infra';
+import { orgService } from './service';
+
+main(orgService);

@@ -1,0 +1,16 @@
+import path from 'node:path';
+import type { ServiceDefinition } from '@xhht/infra';
+import { AdminUnitSchema } from './admin-units/admin-unit.entity';
+import { createLoaders, type OrgLoaders } from './context';
+import { migrations } from './migrations';
+import { resolvers } from './resolvers';
+
+/** The org subgraph: administrative units and every participant. */
+export const orgService: ServiceDefinition<OrgLoaders> = {
+  name: 'org',
+  sdlDir: path.resolve(__dirname, '../src'),
+  resolvers,
+  entities: [AdminUnitSchema],
+  migrations,
+  createLoaders,
+};

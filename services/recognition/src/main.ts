@@ -1,0 +1,4 @@
+import { main } from '@xhht/infra';
+import { recognitionService } from './service';
+
+main(recognitionService);

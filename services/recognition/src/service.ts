@@ -1,0 +1,16 @@
+import path from 'node:path';
+import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import { createLoaders, type RecognitionLoaders } from './context';
+import { migrations } from './migrations';
+import { resolvers } from './resolvers';
+
+/** The recognition subgraph: criteria sets, assessments, recognitions and authority rules. Keeps its own replica of the hierarchy from org's events. */
+export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
+  name: 'recognition',
+  sdlDir: path.resolve(__dirname, '../src'),
+  resolvers,
+  entities: [AdminUnitReplicaSchema],
+  migrations,
+  createLoaders,
+  consumers: [{ groupId: 'xhht.recognition.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
+};

@@ -1,0 +1,4 @@
+import { main } from '@xhht/infra';
+import { reportingService } from './service';
+
+main(reportingService);

@@ -1,0 +1,9 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { DateScalar } from '@xhht/infra';
+import type { ReportingContext } from './context';
+import { hierarchyResolvers } from './hierarchy/hierarchy.resolvers';
+
+export const resolvers: GraphQLResolverMap<ReportingContext> = {
+  Date: DateScalar as unknown as GraphQLResolverMap<ReportingContext>[string],
+  ...hierarchyResolvers,
+};
