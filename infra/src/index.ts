@@ -20,3 +20,5 @@ export * from './graphql/format-error';
 export * from './service/context';
 export * from './service/run-service';
 export * from './replica/admin-unit-replica';
+export * from './stack/stack';
+export * from './stack/kafka-broker';

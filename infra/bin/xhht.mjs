@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Entry point of every root npm script. Installs dependencies (pnpm 10) and builds (tsc -b) when
+// needed, so `npm start` and `npm test` work on a fresh clone. Its own output goes to stderr, so
+// `npm run -s token` prints the token alone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PNPM = 'pnpm@10.34.8';
+const say = (m) => process.stderr.write(`[xhht] ${m}\n`);
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', opts.stdout ?? 2, 2], env: { ...process.env, ...opts.env } });
+  if (res.error) throw res.error;
+  return res.status ?? 1;
+}
+
+function ensureInstalled() {
+  const stamp = path.join(root, 'node_modules', '.xhht-install-stamp');
+  const manifests = ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', ...['infra', 'gateway', 'schema', 'test', 'services/org', 'services/recognition', 'services/reporting', 'services/awards'].map((p) => `${p}/package.json`)];
+  const hash = createHash('sha256');
+  for (const f of manifests) if (existsSync(path.join(root, f))) hash.update(readFileSync(path.join(root, f)));
+  const digest = hash.digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
+  say('installing dependencies (pnpm)…');
+  const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
+  if (run('npx', ['-y', PNPM, 'install', ...frozen, '--reporter=append-only']) !== 0) {
+    say('dependency installation failed');
+    process.exit(1);
+  }
+  mkdirSync(path.dirname(stamp), { recursive: true });
+  writeFileSync(stamp, digest);
+}
+
+function ensureBuilt() {
+  if (run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']) !== 0) {
+    say('TypeScript build failed');
+    process.exit(1);
+  }
+}
+
+const node = (script, args = [], opts) => run(process.execPath, [path.join(root, script), ...args], opts);
+const [command = 'start', ...args] = process.argv.slice(2);
+
+// Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+
+ensureInstalled();
+ensureBuilt();
+
+let code = 0;
+switch (command) {
+  case 'build':
+    break;
+  case 'start':
+    code = node('infra/dist/cli/start.js', args, { stdout: 'inherit' });
+    break;
+  case 'token':
+    code = node('infra/dist/cli/token.js', args, { stdout: 'inherit' });
+    break;
+  case 'compose':
+    code = node('schema/dist/compose.js', args, { stdout: 'inherit' });
+    break;
+  case 'kafka':
+    code = node('infra/dist/cli/kafka.js', args, { stdout: 'inherit' });
+    break;
+  case 'lint':
+    code = run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.'], { stdout: 'inherit' });
+    break;
+  case 'test':
+    code = node('schema/dist/compose.js', ['--check'], { stdout: 'inherit' });
+    if (code === 0) {
+      code = run(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), '--runInBand', ...args], { stdout: 'inherit' });
+    }
+    break;
+  default:
+    say(`unknown command ${command}`);
+    code = 2;
+}
+process.exit(code);

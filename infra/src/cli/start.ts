@@ -1,0 +1,50 @@
+import { createLogger } from '../logger';
+import { signUserToken } from '../auth/tokens';
+import { PROFILES, startStack, type StackState } from '../stack/stack';
+import { seedDemoData } from './demo-data';
+
+/** `npm start`: the whole local system with demo data, until Ctrl-C. */
+async function main(): Promise<void> {
+  const logger = createLogger('stack', process.env.STACK_LOG_LEVEL ?? 'info');
+  const started = Date.now();
+  const stack = await startStack(PROFILES.dev, logger);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping XHHT…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  const token = await signUserToken({ subject: 'demo-admin', name: 'Quản trị viên (demo)', roles: [{ role: 'SYSTEM_ADMIN' }] }, stack.state.jwtSecret, '30d');
+  await seedDemoData(stack.state, token, logger);
+  printBanner(stack.state, token, Math.round((Date.now() - started) / 1000));
+}
+
+function printBanner(state: StackState, token: string, seconds: number): void {
+  const lines = [
+    '',
+    `XHHT is running (ready in ${seconds}s).`,
+    '',
+    `  Gateway:  ${state.gatewayUrl}`,
+    `  Token:    ${token}`,
+    '',
+    '  Try:',
+    `    curl -s ${state.gatewayUrl} -H 'content-type: application/json' \\`,
+    `      -H "authorization: Bearer ${token.slice(0, 12)}…" \\`,
+    `      -d '{"query":"{ learningTitles { title name } }"}'`,
+    '',
+    `  Logs:     .data/dev/logs/<service>.log     Other tokens: npm run -s token -- --role COMMUNE_OFFICER --unit <id>`,
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: Error) => {
+  console.error(`XHHT failed to start: ${err.message}`);
+  process.exit(1);
+});

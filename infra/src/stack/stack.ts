@@ -1,0 +1,214 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { SERVICES, type ServiceName } from '../events/cloud-event';
+import type { Logger } from '../logger';
+import { createKafka, ensureTopics } from '../kafka/client';
+import { topicsOwnedBy } from '../kafka/topics';
+import { KafkaBroker } from './kafka-broker';
+import { databaseUrl, dropDatabases, startEmbeddedPostgres, type PostgresHandle } from './postgres';
+import { SupervisedProcess } from './supervised-process';
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+
+export interface StackProfile {
+  name: 'dev' | 'test';
+  gatewayPort: number;
+  servicePorts: Record<ServiceName, number>;
+  postgresPort: number;
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  /** Begin from empty databases and an empty broker. */
+  fresh: boolean;
+}
+
+export const PROFILES: Record<StackProfile['name'], StackProfile> = {
+  dev: {
+    name: 'dev',
+    gatewayPort: 4000,
+    servicePorts: { org: 4001, recognition: 4002, reporting: 4003, awards: 4004 },
+    postgresPort: 54330,
+    kafkaPort: 29092,
+    kafkaControllerPort: 29093,
+    fresh: false,
+  },
+  test: {
+    name: 'test',
+    gatewayPort: 4100,
+    servicePorts: { org: 4101, recognition: 4102, reporting: 4103, awards: 4104 },
+    postgresPort: 54340,
+    kafkaPort: 39092,
+    kafkaControllerPort: 39093,
+    fresh: true,
+  },
+};
+
+/** What a running stack wrote down for other processes (tests, the token command). */
+export interface StackState {
+  profile: StackProfile['name'];
+  gatewayUrl: string;
+  serviceUrls: Record<ServiceName, string>;
+  brokers: string[];
+  /** Set when the stack runs its own broker, so it can be stopped and restarted. */
+  localKafka?: { dataDir: string; libsDir: string; port: number; controllerPort: number };
+  databaseUrls: Record<ServiceName, string>;
+  jwtSecret: string;
+  gatewaySecret: string;
+  pidFiles: Record<string, string>;
+}
+
+export const dataRoot = (profile: StackProfile['name']) => path.join(repoRoot, '.data', profile);
+export const stateFile = (profile: StackProfile['name']) => path.join(dataRoot(profile), 'stack.json');
+export const kafkaLibsDir = () => path.join(repoRoot, '.data', 'kafka-libs');
+
+export function readStackState(profile: StackProfile['name']): StackState {
+  const file = stateFile(profile);
+  if (!existsSync(file)) throw new Error(`No running ${profile} stack (${file} is missing)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as StackState;
+}
+
+/** Secrets for a local stack: from the environment, else generated once and kept in its data folder. */
+function localSecrets(dir: string): { jwtSecret: string; gatewaySecret: string } {
+  const file = path.join(dir, 'secrets.json');
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { jwtSecret: string; gatewaySecret: string }) : undefined;
+  const secrets = {
+    jwtSecret: process.env.JWT_SECRET ?? stored?.jwtSecret ?? randomBytes(32).toString('hex'),
+    gatewaySecret: process.env.GATEWAY_SECRET ?? stored?.gatewaySecret ?? randomBytes(32).toString('hex'),
+  };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+export interface StackHandle {
+  state: StackState;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up the whole local system on real parts: PostgreSQL (embedded, or POSTGRES_URL, or one
+ * <SERVICE>_DATABASE_URL per service), Kafka (local KRaft broker, or KAFKA_BROKERS), the four
+ * services and the gateway.
+ */
+export async function startStack(profile: StackProfile, logger: Logger): Promise<StackHandle> {
+  const root = dataRoot(profile.name);
+  const logs = path.join(root, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const secrets = localSecrets(root);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => logger.warn({ err: err.message }, 'stop failed'));
+    rmSync(stateFile(profile.name), { force: true });
+  };
+
+  try {
+    // PostgreSQL
+    const dbName = (s: ServiceName) => (profile.name === 'test' ? `xhht_test_${s}` : `xhht_${s}`);
+    const explicitUrls = Object.fromEntries(SERVICES.map((s) => [s, process.env[`${s.toUpperCase()}_DATABASE_URL`]]));
+    let pg: PostgresHandle | undefined;
+    let serverUrl = process.env.POSTGRES_URL;
+    if (!serverUrl && SERVICES.some((s) => !explicitUrls[s])) {
+      const dataDir = path.join(root, 'postgres');
+      if (profile.fresh) rmSync(dataDir, { recursive: true, force: true });
+      pg = await startEmbeddedPostgres({ dataDir, port: profile.postgresPort, logger });
+      stops.push(() => pg!.stop());
+      serverUrl = pg.serverUrl;
+    }
+    const databaseUrls = Object.fromEntries(
+      SERVICES.map((s) => [s, explicitUrls[s] ?? databaseUrl(serverUrl!, dbName(s))]),
+    ) as Record<ServiceName, string>;
+    if (profile.fresh && serverUrl && !pg) {
+      await dropDatabases(serverUrl, SERVICES.filter((s) => !explicitUrls[s]).map(dbName));
+    }
+    logger.info({ postgres: pg ? `embedded on port ${profile.postgresPort}` : 'external' }, 'postgres ready');
+
+    // Kafka
+    let brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+    let localKafka: StackState['localKafka'];
+    if (!brokers?.length) {
+      localKafka = { dataDir: path.join(root, 'kafka'), libsDir: kafkaLibsDir(), port: profile.kafkaPort, controllerPort: profile.kafkaControllerPort };
+      const broker = new KafkaBroker({ ...localKafka, logger });
+      await broker.stop();
+      if (profile.fresh) broker.wipe();
+      await broker.start();
+      stops.push(() => broker.stop());
+      brokers = broker.brokers;
+    }
+    const kafka = createKafka({ clientId: 'xhht-stack', brokers, logger });
+    await ensureTopics(
+      kafka,
+      SERVICES.flatMap((s) => topicsOwnedBy(s)),
+    );
+    logger.info({ brokers }, 'kafka ready, topics created');
+
+    // services, then the gateway
+    const pidFiles: Record<string, string> = {};
+    const baseEnv = {
+      ...process.env,
+      NODE_ENV: profile.name === 'test' ? 'test' : 'development',
+      KAFKA_BROKERS: brokers.join(','),
+      JWT_SECRET: secrets.jwtSecret,
+      GATEWAY_SECRET: secrets.gatewaySecret,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    };
+    const processes = SERVICES.map((s) => {
+      pidFiles[s] = path.join(root, `${s}.pid`);
+      return new SupervisedProcess(
+        {
+          name: s,
+          script: path.join(repoRoot, 'services', s, 'dist', 'main.js'),
+          env: { ...baseEnv, PORT: String(profile.servicePorts[s]), DATABASE_URL: databaseUrls[s] },
+          logFile: path.join(logs, `${s}.log`),
+          pidFile: pidFiles[s]!,
+          readyUrl: `http://127.0.0.1:${profile.servicePorts[s]}/readyz`,
+        },
+        logger,
+      );
+    });
+    for (const p of processes) {
+      p.start();
+      stops.push(() => p.stop());
+    }
+    await Promise.all(processes.map((p) => p.waitReady()));
+    const serviceUrls = Object.fromEntries(
+      SERVICES.map((s) => [s, `http://127.0.0.1:${profile.servicePorts[s]}/graphql`]),
+    ) as Record<ServiceName, string>;
+    pidFiles.gateway = path.join(root, 'gateway.pid');
+    const gateway = new SupervisedProcess(
+      {
+        name: 'gateway',
+        script: path.join(repoRoot, 'gateway', 'dist', 'main.js'),
+        env: {
+          ...baseEnv,
+          PORT: String(profile.gatewayPort),
+          ORG_URL: serviceUrls.org,
+          RECOGNITION_URL: serviceUrls.recognition,
+          REPORTING_URL: serviceUrls.reporting,
+          AWARDS_URL: serviceUrls.awards,
+        },
+        logFile: path.join(logs, 'gateway.log'),
+        pidFile: pidFiles.gateway,
+        readyUrl: `http://127.0.0.1:${profile.gatewayPort}/readyz`,
+      },
+      logger,
+    );
+    gateway.start();
+    stops.push(() => gateway.stop());
+    await gateway.waitReady();
+
+    const state: StackState = {
+      profile: profile.name,
+      gatewayUrl: `http://localhost:${profile.gatewayPort}/graphql`,
+      serviceUrls,
+      brokers,
+      localKafka,
+      databaseUrls,
+      ...secrets,
+      pidFiles,
+    };
+    writeFileSync(stateFile(profile.name), JSON.stringify(state, null, 2), { mode: 0o600 });
+    return { state, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
