@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer, type IHeaders } from 'kafkajs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
@@ -53,7 +53,12 @@ export class InboxConsumer {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.opts;
-    this.dltProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.dltProducer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.dltProducer.connect();
     this.consumer = kafka.consumer({
       groupId,

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 
@@ -104,6 +104,7 @@ export class OutboxRelay {
       this.producer = this.opts.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,
         retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
       });

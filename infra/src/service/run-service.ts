@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { RequestContext, type EntitySchema } from '@mikro-orm/core';
@@ -98,7 +99,10 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
   const server = new ApolloServer<ServiceContext<L>>({
     schema: buildSubgraphSchema([{ typeDefs: loadTypeDefs(def.sdlDir), resolvers: def.resolvers }]),
     formatError: formatError(logger),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
+    // the gateway relays errors of a 200 answer with their codes; a 400 would reach callers as a generic failure
+    status400ForVariableCoercionErrors: false,
     introspection: config.NODE_ENV !== 'production',
   });
   await server.start();

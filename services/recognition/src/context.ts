@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ServiceContext } from '@xhht/infra';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export const createLoaders = (_em: EntityManager) => ({});
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;
 export type RecognitionContext = ServiceContext<RecognitionLoaders>;
