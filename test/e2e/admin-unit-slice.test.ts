@@ -52,7 +52,7 @@ describe('createAdminUnit → AdminUnitCreated → reporting replica, through th
     }
   });
 
-  it('batches references: many units in one request cost one query per subgraph', async () => {
+  it('resolves many units, their parents and reporting fields in one request', async () => {
     const nation = await createUnit({ code: uniqueCode(), name: 'Quốc gia lô', kind: 'NATION' });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await createUnit({ code: uniqueCode(), name: `Tỉnh ${i}`, kind: 'PROVINCE', parentId: nation.id })).id);
