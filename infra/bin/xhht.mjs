@@ -20,7 +20,14 @@ function run(cmd, args, opts = {}) {
 
 function ensureInstalled() {
   const stamp = path.join(root, 'node_modules', '.xhht-install-stamp');
-  const manifests = ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml', ...['infra', 'gateway', 'schema', 'test', 'services/org', 'services/recognition', 'services/reporting', 'services/awards'].map((p) => `${p}/package.json`)];
+  const manifests = [
+    'pnpm-lock.yaml',
+    'package.json',
+    'pnpm-workspace.yaml',
+    ...['infra', 'gateway', 'schema', 'test', 'services/org', 'services/recognition', 'services/reporting', 'services/awards'].map(
+      (p) => `${p}/package.json`,
+    ),
+  ];
   const hash = createHash('sha256');
   for (const f of manifests) if (existsSync(path.join(root, f))) hash.update(readFileSync(path.join(root, f)));
   const digest = hash.digest('hex');

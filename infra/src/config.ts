@@ -10,7 +10,12 @@ export const serviceConfigSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1)
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
   KAFKA_CLIENT_ID: z.string().optional(),
   /** Services create the topics they own (with partition counts) at boot unless told not to. */
   KAFKA_CREATE_TOPICS: z

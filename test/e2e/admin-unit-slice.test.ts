@@ -1,4 +1,16 @@
-import { CREATE_UNIT, adminToken, collectTopic, createUnit, eventually, gatewayCredential, gql, sql, stack, tokenFor, uniqueCode } from '../support/stack';
+import {
+  CREATE_UNIT,
+  adminToken,
+  collectTopic,
+  createUnit,
+  eventually,
+  gatewayCredential,
+  gql,
+  sql,
+  stack,
+  tokenFor,
+  uniqueCode,
+} from '../support/stack';
 
 const UNIT_QUERY = `query Unit($id: ID!) { adminUnit(id: $id) { id code name kind kindName validFrom parent { id name } childUnitCount } }`;
 
@@ -10,7 +22,13 @@ async function childCount(id: string): Promise<number | undefined> {
 describe('createAdminUnit → AdminUnitCreated → reporting replica, through the gateway', () => {
   it('serves org fields and the child count reporting keeps from the events', async () => {
     const nation = await createUnit({ code: uniqueCode(), name: 'Việt Nam (kiểm thử)', kind: 'NATION', validFrom: '2025-07-01' });
-    const province = await createUnit({ code: uniqueCode(), name: 'Tỉnh Lạng Sơn', kind: 'PROVINCE', parentId: nation.id, validFrom: '2025-07-01' });
+    const province = await createUnit({
+      code: uniqueCode(),
+      name: 'Tỉnh Lạng Sơn',
+      kind: 'PROVINCE',
+      parentId: nation.id,
+      validFrom: '2025-07-01',
+    });
     await createUnit({ code: uniqueCode(), name: 'Xã Hữu Lũng', kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
     await createUnit({ code: uniqueCode(), name: 'Phường Đông Kinh', kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
 
@@ -34,7 +52,11 @@ describe('createAdminUnit → AdminUnitCreated → reporting replica, through th
     const nation = await createUnit({ code: uniqueCode(), name: 'Quốc gia sự kiện', kind: 'NATION' });
     const topic = await collectTopic('xhht.org.events');
     try {
-      const message = await eventually(async () => topic.messages.find((m) => m.key?.toString() === nation.id), 30000, 'the event on the topic');
+      const message = await eventually(
+        async () => topic.messages.find((m) => m.key?.toString() === nation.id),
+        30000,
+        'the event on the topic',
+      );
       const event = JSON.parse(message.value!.toString());
       expect(message.headers?.ce_type?.toString()).toBe('vn.xhht.org.admin-unit.created.v1');
       expect(event).toMatchObject({
@@ -55,7 +77,8 @@ describe('createAdminUnit → AdminUnitCreated → reporting replica, through th
   it('resolves many units, their parents and reporting fields in one request', async () => {
     const nation = await createUnit({ code: uniqueCode(), name: 'Quốc gia lô', kind: 'NATION' });
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await createUnit({ code: uniqueCode(), name: `Tỉnh ${i}`, kind: 'PROVINCE', parentId: nation.id })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await createUnit({ code: uniqueCode(), name: `Tỉnh ${i}`, kind: 'PROVINCE', parentId: nation.id })).id);
     const fields = ids.map((id, i) => `u${i}: adminUnit(id: "${id}") { name childUnitCount parent { name childUnitCount } }`).join('\n');
     const res = await gql(`{ ${fields} }`);
     expect(res.errors).toBeUndefined();
@@ -72,7 +95,12 @@ describe('refusals', () => {
   it.each([
     ['an empty name', { name: '   ', kind: 'NATION' }, 'INVALID_INPUT', ['input', 'name']],
     ['a missing parent', { name: 'Tỉnh mồ côi', kind: 'PROVINCE' }, 'PARENT_REQUIRED', ['input', 'parentId']],
-    ['an unknown parent', { name: 'Tỉnh lạc', kind: 'PROVINCE', parentId: '00000000-0000-4000-8000-000000000000' }, 'PARENT_NOT_FOUND', ['input', 'parentId']],
+    [
+      'an unknown parent',
+      { name: 'Tỉnh lạc', kind: 'PROVINCE', parentId: '00000000-0000-4000-8000-000000000000' },
+      'PARENT_NOT_FOUND',
+      ['input', 'parentId'],
+    ],
     ['an impossible date', { name: 'Việt Nam', kind: 'NATION', validFrom: '2025-02-30' }, undefined, undefined],
   ])('refuses %s with BAD_USER_INPUT and writes nothing', async (_what, partial, messageKey, field) => {
     const code = uniqueCode();
@@ -129,7 +157,11 @@ describe('refusals', () => {
     const forged = await gql(query, {}, { url: stack().serviceUrls.org, token, headers: { 'x-xhht-gateway': 'not-a-credential' } });
     expect(forged.status).toBe(403);
     // with the gateway's credential the same call is served
-    const viaGateway = await gql(query, {}, { url: stack().serviceUrls.recognition, token, headers: { 'x-xhht-gateway': await gatewayCredential() } });
+    const viaGateway = await gql(
+      query,
+      {},
+      { url: stack().serviceUrls.recognition, token, headers: { 'x-xhht-gateway': await gatewayCredential() } },
+    );
     expect(viaGateway.data?.learningTitles).toHaveLength(5);
   });
 

@@ -31,7 +31,11 @@ describe('delivery guarantees on real Kafka', () => {
     await eventually(async () => ((await childCount(nation.id)) === 1 ? true : undefined), 30000, 'first count');
 
     const topic = await collectTopic('xhht.org.events');
-    const original = await eventually(async () => topic.messages.find((m) => m.key?.toString() === province.id), 30000, 'the original event');
+    const original = await eventually(
+      async () => topic.messages.find((m) => m.key?.toString() === province.id),
+      30000,
+      'the original event',
+    );
     await topic.stop();
 
     const producer = kafka().producer();
@@ -44,7 +48,9 @@ describe('delivery guarantees on real Kafka', () => {
     await reportingHasPassed(sent!.partition, sent!.baseOffset!);
 
     expect(await childCount(nation.id)).toBe(1);
-    const [inbox] = await sql<{ n: string }>('reporting', 'select count(*) as n from inbox where event_id = $1', [JSON.parse(original.value!.toString()).id]);
+    const [inbox] = await sql<{ n: string }>('reporting', 'select count(*) as n from inbox where event_id = $1', [
+      JSON.parse(original.value!.toString()).id,
+    ]);
     expect(inbox!.n).toBe('1');
   });
 
@@ -73,7 +79,11 @@ describe('delivery guarantees on real Kafka', () => {
     });
     await producer.disconnect();
     try {
-      const schemaFailure = await eventually(async () => dlt.messages.find((m) => m.key?.toString() === poisonId), 30000, 'invalid event in the DLT');
+      const schemaFailure = await eventually(
+        async () => dlt.messages.find((m) => m.key?.toString() === poisonId),
+        30000,
+        'invalid event in the DLT',
+      );
       expect(schemaFailure.headers?.dlt_reason?.toString()).toMatch(/^schema: invalid data/);
       expect(schemaFailure.headers?.dlt_consumer_group?.toString()).toBe('xhht.reporting.hierarchy');
       expect(schemaFailure.headers?.dlt_source_topic?.toString()).toBe('xhht.org.events');
@@ -99,7 +109,11 @@ describe('delivery guarantees on real Kafka', () => {
         const unit = await createUnit({ code: uniqueCode(), name: `Tỉnh trong sự cố ${i}`, kind: 'PROVINCE', parentId: nation.id });
         created.push(unit.id);
       }
-      const [pending] = await sql<{ n: string }>('org', `select count(*) as n from outbox where sent_at is null and message_key = any($1::text[])`, [created]);
+      const [pending] = await sql<{ n: string }>(
+        'org',
+        `select count(*) as n from outbox where sent_at is null and message_key = any($1::text[])`,
+        [created],
+      );
       expect(Number(pending!.n)).toBe(6);
     } finally {
       await broker.start();

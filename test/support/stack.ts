@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { Client } from 'pg';
-import { KafkaBroker, createLogger, readStackState, signGatewayCredential, signUserToken, type RoleGrant, type StackState } from '@xhht/infra';
+import {
+  KafkaBroker,
+  createLogger,
+  readStackState,
+  signGatewayCredential,
+  signUserToken,
+  type RoleGrant,
+  type StackState,
+} from '@xhht/infra';
 
 /** The test stack started by global-setup, as other processes see it. */
 export const stack = (): StackState => readStackState('test');
@@ -77,7 +85,11 @@ export async function collectTopic(topic: string): Promise<{ messages: KafkaMess
 }
 
 /** Runs SQL against one service's own database (for asserting "nothing was written"). */
-export async function sql<R extends Record<string, unknown>>(service: keyof StackState['databaseUrls'], text: string, params: unknown[] = []): Promise<R[]> {
+export async function sql<R extends Record<string, unknown>>(
+  service: keyof StackState['databaseUrls'],
+  text: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   const client = new Client({ connectionString: stack().databaseUrls[service] });
   await client.connect();
   try {

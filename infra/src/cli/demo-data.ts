@@ -33,7 +33,13 @@ export async function seedDemoData(state: StackState, token: string, logger: Log
       body: JSON.stringify({
         query: 'mutation($input: CreateAdminUnitInput!) { createAdminUnit(input: $input) { adminUnit { id } } }',
         variables: {
-          input: { code: unit.code, name: unit.name, kind: unit.kind, parentId: unit.parent ? ids[unit.parent] : null, validFrom: '2025-07-01' },
+          input: {
+            code: unit.code,
+            name: unit.name,
+            kind: unit.kind,
+            parentId: unit.parent ? ids[unit.parent] : null,
+            validFrom: '2025-07-01',
+          },
         },
       }),
     });

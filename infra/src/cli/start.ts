@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
-  const token = await signUserToken({ subject: 'demo-admin', name: 'Quản trị viên (demo)', roles: [{ role: 'SYSTEM_ADMIN' }] }, stack.state.jwtSecret, '30d');
+  const token = await signUserToken(
+    { subject: 'demo-admin', name: 'Quản trị viên (demo)', roles: [{ role: 'SYSTEM_ADMIN' }] },
+    stack.state.jwtSecret,
+    '30d',
+  );
   await seedDemoData(stack.state, token, logger);
   printBanner(stack.state, token, Math.round((Date.now() - started) / 1000));
 }

@@ -50,12 +50,17 @@ function main(): void {
   }
   const secretsFile = path.join(dataRoot(values.profile as 'dev' | 'test'), 'secrets.json');
   const secret =
-    process.env.JWT_SECRET ?? (existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as { jwtSecret: string }).jwtSecret : undefined);
+    process.env.JWT_SECRET ??
+    (existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as { jwtSecret: string }).jwtSecret : undefined);
   if (!secret) {
     console.error('No JWT_SECRET and no local stack secrets yet: run `npm start` once, or set JWT_SECRET.');
     process.exit(2);
   }
-  signUserToken({ subject: values.sub ?? `cli-${grants[0]!.role.toLowerCase()}`, name: values.name, roles: grants }, secret, values.ttl).then(
+  signUserToken(
+    { subject: values.sub ?? `cli-${grants[0]!.role.toLowerCase()}`, name: values.name, roles: grants },
+    secret,
+    values.ttl,
+  ).then(
     (token) => process.stdout.write(`${token}\n`),
     (err: Error) => {
       console.error(err.message);

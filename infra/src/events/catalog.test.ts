@@ -29,7 +29,9 @@ describe('event catalog', () => {
 
   it('rejects unknown types and broken envelopes', () => {
     expect(() => catalog.validate(newEvent('vn.xhht.org.admin-unit.exploded.v1', data.id, data))).toThrow(/unknown event type/);
-    expect(() => catalog.validate({ ...newEvent('vn.xhht.org.admin-unit.created.v1', data.id, data), specversion: '0.3' })).toThrow(/envelope/);
+    expect(() => catalog.validate({ ...newEvent('vn.xhht.org.admin-unit.created.v1', data.id, data), specversion: '0.3' })).toThrow(
+      /envelope/,
+    );
   });
 
   it('refuses to build an event whose type breaks the naming rule', () => {

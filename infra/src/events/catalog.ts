@@ -48,7 +48,9 @@ export class EventCatalog {
     ajv.addKeyword('x-event-type');
     this.envelope = ajv.compile(envelopeSchema);
     if (!existsSync(dir)) throw new Error(`Event catalog not found at ${dir}`);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const schema = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { $id?: string; 'x-event-type'?: string };
       const type = schema['x-event-type'];
       if (!type || `${type}.json` !== file) throw new Error(`${file}: x-event-type must name the file`);

@@ -151,7 +151,10 @@ export class OutboxRelay {
           })),
         })),
       });
-      await tx.execute(`update outbox set sent_at = now(), attempts = attempts + 1 where id in (${rows.map(() => '?').join(',')})`, rows.map((r) => r.id));
+      await tx.execute(
+        `update outbox set sent_at = now(), attempts = attempts + 1 where id in (${rows.map(() => '?').join(',')})`,
+        rows.map((r) => r.id),
+      );
       this.log.debug({ count: rows.length }, 'outbox published');
       return rows.length;
     });

@@ -134,7 +134,8 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
     try {
       auth = new AuthContext(await verifyUserToken(token, config.JWT_SECRET));
     } catch (err) {
-      if (err instanceof InvalidTokenError) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Mã truy cập không hợp lệ hoặc đã hết hạn');
+      if (err instanceof InvalidTokenError)
+        return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Mã truy cập không hợp lệ hoặc đã hết hạn');
       throw err;
     }
     const body = req.method === 'POST' ? await readJsonBody(req) : undefined;

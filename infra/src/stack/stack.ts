@@ -113,19 +113,27 @@ export async function startStack(profile: StackProfile, logger: Logger): Promise
       stops.push(() => pg!.stop());
       serverUrl = pg.serverUrl;
     }
-    const databaseUrls = Object.fromEntries(
-      SERVICES.map((s) => [s, explicitUrls[s] ?? databaseUrl(serverUrl!, dbName(s))]),
-    ) as Record<ServiceName, string>;
+    const databaseUrls = Object.fromEntries(SERVICES.map((s) => [s, explicitUrls[s] ?? databaseUrl(serverUrl!, dbName(s))])) as Record<
+      ServiceName,
+      string
+    >;
     if (profile.fresh && serverUrl && !pg) {
       await dropDatabases(serverUrl, SERVICES.filter((s) => !explicitUrls[s]).map(dbName));
     }
     logger.info({ postgres: pg ? `embedded on port ${profile.postgresPort}` : 'external' }, 'postgres ready');
 
     // Kafka
-    let brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+    let brokers = process.env.KAFKA_BROKERS?.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     let localKafka: StackState['localKafka'];
     if (!brokers?.length) {
-      localKafka = { dataDir: path.join(root, 'kafka'), libsDir: kafkaLibsDir(), port: profile.kafkaPort, controllerPort: profile.kafkaControllerPort };
+      localKafka = {
+        dataDir: path.join(root, 'kafka'),
+        libsDir: kafkaLibsDir(),
+        port: profile.kafkaPort,
+        controllerPort: profile.kafkaControllerPort,
+      };
       const broker = new KafkaBroker({ ...localKafka, logger });
       await broker.stop();
       if (profile.fresh) broker.wipe();
@@ -169,9 +177,10 @@ export async function startStack(profile: StackProfile, logger: Logger): Promise
       stops.push(() => p.stop());
     }
     await Promise.all(processes.map((p) => p.waitReady()));
-    const serviceUrls = Object.fromEntries(
-      SERVICES.map((s) => [s, `http://127.0.0.1:${profile.servicePorts[s]}/graphql`]),
-    ) as Record<ServiceName, string>;
+    const serviceUrls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${profile.servicePorts[s]}/graphql`])) as Record<
+      ServiceName,
+      string
+    >;
     pidFiles.gateway = path.join(root, 'gateway.pid');
     const gateway = new SupervisedProcess(
       {

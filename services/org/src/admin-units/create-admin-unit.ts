@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, inputError, newEvent, parseIsoDate, todayInVietnam, type CloudEvent, type AdminUnitCreatedData, ADMIN_UNIT_CREATED } from '@xhht/infra';
+import {
+  badInput,
+  conflict,
+  inputError,
+  newEvent,
+  parseIsoDate,
+  todayInVietnam,
+  type CloudEvent,
+  type AdminUnitCreatedData,
+  ADMIN_UNIT_CREATED,
+} from '@xhht/infra';
 import { AdminUnit } from './admin-unit.entity';
 import { ADMIN_UNIT_KINDS, ADMIN_UNIT_KIND_NAMES, kindDepth } from './admin-unit-kind';
 
