@@ -1,14 +1,18 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import {
-  HttpError,
   InvalidTokenError,
   bearerToken,
+  closeHttpServer,
+  createHttpServer,
   createLogger,
   executeApollo,
+  listen,
+  requestPath,
+  runUntilSignal,
   formatError,
   loadConfig,
   readJsonBody,
@@ -53,16 +57,10 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
   });
   await server.start();
 
-  const httpServer = http.createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendGraphQLError(res, err.status, err.code, err.message);
-      logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');
-    });
-  });
+  const httpServer = createHttpServer(handle, logger);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req);
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
     if (path === '/readyz') {
       const checks = await Promise.all(
@@ -94,33 +92,15 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
     await executeApollo(server, req, res, body, async () => ({ token, principal, requestId }));
   }
 
-  await new Promise<void>((resolve) => httpServer.listen(config.PORT, '0.0.0.0', resolve));
+  await listen(httpServer, config.PORT);
   logger.info({ port: config.PORT }, `gateway listening at http://localhost:${config.PORT}/graphql`);
   return {
     port: config.PORT,
     async stop() {
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeAllConnections();
+      await closeHttpServer(httpServer);
       await server.stop();
     },
   };
 }
 
-if (require.main === module) {
-  startGateway()
-    .then((gw) => {
-      const shutdown = () => {
-        setTimeout(() => process.exit(1), 10000).unref();
-        gw.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
-    })
-    .catch((err: Error) => {
-      createLogger('gateway').fatal({ err: err.message }, 'gateway failed to start');
-      process.exit(1);
-    });
-}
+if (require.main === module) runUntilSignal('gateway', () => startGateway());

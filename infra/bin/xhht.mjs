@@ -49,8 +49,17 @@ function ensureBuilt() {
   }
 }
 
-const node = (script, args = [], opts) => run(process.execPath, [path.join(root, script), ...args], opts);
+// a package's own CLI, run with this Node
+const bin = (relativePath, args) => run(process.execPath, [path.join(root, relativePath), ...args], { stdout: 'inherit' });
 const [command = 'start', ...args] = process.argv.slice(2);
+
+/** Commands that run one compiled script of the project with the caller's arguments. */
+const SCRIPTS = {
+  start: 'infra/dist/cli/start.js',
+  token: 'infra/dist/cli/token.js',
+  compose: 'schema/dist/compose.js',
+  kafka: 'infra/dist/cli/kafka.js',
+};
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.
 process.on('SIGINT', () => {});
@@ -60,35 +69,14 @@ ensureInstalled();
 ensureBuilt();
 
 let code = 0;
-switch (command) {
-  case 'build':
-    break;
-  case 'start':
-    code = node('infra/dist/cli/start.js', args, { stdout: 'inherit' });
-    break;
-  case 'token':
-    code = node('infra/dist/cli/token.js', args, { stdout: 'inherit' });
-    break;
-  case 'compose':
-    code = node('schema/dist/compose.js', args, { stdout: 'inherit' });
-    break;
-  case 'kafka':
-    code = node('infra/dist/cli/kafka.js', args, { stdout: 'inherit' });
-    break;
-  case 'lint':
-    // tests are type-checked here (the packages' builds leave them out)
-    code =
-      run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'test'], { stdout: 'inherit' }) ||
-      run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.'], { stdout: 'inherit' });
-    break;
-  case 'test':
-    code = node('schema/dist/compose.js', ['--check'], { stdout: 'inherit' });
-    if (code === 0) {
-      code = run(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), '--runInBand', ...args], { stdout: 'inherit' });
-    }
-    break;
-  default:
-    say(`unknown command ${command}`);
-    code = 2;
+if (command in SCRIPTS) code = bin(SCRIPTS[command], args);
+else if (command === 'lint') {
+  // tests are type-checked here (the packages' builds leave them out)
+  code = bin('node_modules/typescript/bin/tsc', ['-p', 'test']) || bin('node_modules/eslint/bin/eslint.js', ['.']);
+} else if (command === 'test') {
+  code = bin(SCRIPTS.compose, ['--check']) || bin('node_modules/jest/bin/jest.js', ['--runInBand', ...args]);
+} else if (command !== 'build') {
+  say(`unknown command ${command}`);
+  code = 2;
 }
 process.exit(code);

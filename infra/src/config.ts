@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBrokerList } from './kafka/client';
 
 /** Settings every service reads. Each service extends this with its own. */
 export const serviceConfigSchema = z.object({
@@ -7,15 +8,7 @@ export const serviceConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535),
   DATABASE_URL: z.string().url(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-  KAFKA_BROKERS: z
-    .string()
-    .min(1)
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    ),
+  KAFKA_BROKERS: z.string().min(1).transform(parseBrokerList),
   KAFKA_CLIENT_ID: z.string().optional(),
   /** Services create the topics they own (with partition counts) at boot unless told not to. */
   KAFKA_CREATE_TOPICS: z

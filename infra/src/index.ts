@@ -19,6 +19,7 @@ export * from './graphql/type-defs';
 export * from './graphql/format-error';
 export * from './service/context';
 export * from './service/run-service';
+export * from './service/process-lifecycle';
 export * from './replica/admin-unit-replica';
 export * from './stack/stack';
 export * from './stack/kafka-broker';

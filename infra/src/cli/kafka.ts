@@ -1,19 +1,11 @@
 import { createLogger } from '../logger';
 import { KafkaBroker } from '../stack/kafka-broker';
-import { PROFILES, dataRoot, kafkaLibsDir } from '../stack/stack';
-import path from 'node:path';
+import { PROFILES, localBrokerSettings } from '../stack/stack';
 
 /** `npm run kafka -- fetch|start|stop|status`: the local broker of the dev profile on its own. */
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'status';
-  const profile = PROFILES.dev;
-  const broker = new KafkaBroker({
-    libsDir: kafkaLibsDir(),
-    dataDir: path.join(dataRoot('dev'), 'kafka'),
-    port: profile.kafkaPort,
-    controllerPort: profile.kafkaControllerPort,
-    logger: createLogger('kafka'),
-  });
+  const broker = new KafkaBroker({ ...localBrokerSettings(PROFILES.dev), logger: createLogger('kafka') });
   if (command === 'fetch') broker.ensureJars();
   else if (command === 'start') await broker.start();
   else if (command === 'stop') await broker.stop();

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ROLE_NAMES, type Role } from '../auth/roles';
 import { signUserToken, type RoleGrant } from '../auth/tokens';
-import { dataRoot } from '../stack/stack';
+import { storedSecrets } from '../stack/stack';
 
 const USAGE = `Usage: npm run -s token -- --role ROLE [--unit UNIT_ID | --org ORG_ID] [--role ROLE …] [--sub ID] [--name NAME] [--ttl 12h]
 Prints a signed JWT and nothing else. The secret is JWT_SECRET, or the local stack's.
@@ -48,10 +46,7 @@ function main(): void {
       else last.organizationId = t.value;
     }
   }
-  const secretsFile = path.join(dataRoot(values.profile as 'dev' | 'test'), 'secrets.json');
-  const secret =
-    process.env.JWT_SECRET ??
-    (existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as { jwtSecret: string }).jwtSecret : undefined);
+  const secret = process.env.JWT_SECRET ?? storedSecrets(values.profile === 'test' ? 'test' : 'dev')?.jwtSecret;
   if (!secret) {
     console.error('No JWT_SECRET and no local stack secrets yet: run `npm start` once, or set JWT_SECRET.');
     process.exit(2);

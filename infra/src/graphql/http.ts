@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from '../logger';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export const MAX_BODY_BYTES = 1_000_000;
@@ -66,3 +67,30 @@ export async function executeApollo<C extends BaseContext>(
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/**
+ * An HTTP server whose handler may throw: HttpError becomes its GraphQL-shaped refusal, anything
+ * else is logged and answered as a masked 500.
+ */
+export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, logger: Logger): http.Server {
+  return http.createServer((req, res) => {
+    void handler(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) return sendGraphQLError(res, err.status, err.code, err.message);
+      logger.error({ err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');
+    });
+  });
+}
+
+export async function listen(server: http.Server, port: number): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+}
+
+export async function closeHttpServer(server: http.Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+}
+
+/** The path of a request URL, without its query string. */
+export const requestPath = (req: IncomingMessage): string => (req.url ?? '/').split('?')[0] ?? '/';

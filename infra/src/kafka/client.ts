@@ -9,6 +9,13 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** "host:port, host:port" → ["host:port", "host:port"] */
+export const parseBrokerList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+
 /** A kafkajs client whose own logs go through pino. */
 export function createKafka(opts: { clientId: string; brokers: string[]; logger: Logger }): Kafka {
   const log = opts.logger.child({ component: 'kafkajs' });

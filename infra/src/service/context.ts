@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthContext } from '../auth/auth-context';
 import type { Logger } from '../logger';
-import type { Outbox } from '../outbox/outbox';
 import type { CloudEvent } from '../events/cloud-event';
 
 /** What every resolver of every subgraph receives. `L` is the service's per-request DataLoaders. */
@@ -16,5 +15,4 @@ export interface ServiceContext<L = unknown> {
    * in that same transaction, and published after commit.
    */
   transact<T>(work: (em: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>): Promise<T>;
-  outbox: Outbox;
 }

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { createHash } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -8,7 +8,6 @@ import { RequestContext, type EntitySchema } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { Admin } from 'kafkajs';
-import { z } from 'zod';
 import { loadConfig, serviceConfigSchema, type ServiceConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { EventCatalog } from '../events/catalog';
@@ -22,7 +21,17 @@ import { InboxConsumer, type EventHandler } from '../inbox/consumer';
 import { AuthContext } from '../auth/auth-context';
 import { GATEWAY_HEADER, bearerToken, verifyGatewayCredential, verifyUserToken, InvalidTokenError } from '../auth/tokens';
 import { loadTypeDefs } from '../graphql/type-defs';
-import { HttpError, executeApollo, readJsonBody, sendGraphQLError, sendJson } from '../graphql/http';
+import {
+  closeHttpServer,
+  createHttpServer,
+  executeApollo,
+  listen,
+  readJsonBody,
+  requestPath,
+  sendGraphQLError,
+  sendJson,
+} from '../graphql/http';
+import { runUntilSignal } from './process-lifecycle';
 import { formatError } from '../graphql/format-error';
 import type { ServiceContext } from './context';
 
@@ -108,16 +117,10 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
   await server.start();
 
   const brokerProbe = new BrokerProbe(kafka);
-  const httpServer = http.createServer((req, res) => {
-    void handleRequest(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendGraphQLError(res, err.status, err.code, err.message);
-      logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');
-    });
-  });
+  const httpServer = createHttpServer(handleRequest, logger);
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req);
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: def.name });
     if (path === '/readyz') {
       const [database, broker] = await Promise.all([databaseReachable(orm), brokerProbe.reachable()]);
@@ -146,7 +149,6 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
       em,
       loaders: def.createLoaders(em),
       logger: requestLogger,
-      outbox,
       async transact(work) {
         const result = await em.transactional(async (tx) => {
           const { result: r, events } = await work(tx as EntityManager);
@@ -160,15 +162,14 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
     await RequestContext.create(em, () => executeApollo(server, req, res, body, async () => context));
   }
 
-  await new Promise<void>((resolve) => httpServer.listen(config.PORT, '0.0.0.0', resolve));
+  await listen(httpServer, config.PORT);
   logger.info({ port: config.PORT }, `${def.name} subgraph listening`);
 
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down');
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    httpServer.closeAllConnections();
+    await closeHttpServer(httpServer);
     await server.stop();
     await Promise.all(consumers.map((c) => c.stop()));
     await kafkaStartup;
@@ -237,27 +238,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
 }
 
-/** Entry point helper: boots the service and stops it cleanly on SIGTERM / SIGINT. */
+/** Entry point of a service process. */
 export function main<L>(def: ServiceDefinition<L>): void {
-  runService(def)
-    .then((svc) => {
-      const shutdown = (signal: string) => {
-        const force = setTimeout(() => process.exit(1), 15000);
-        force.unref();
-        svc
-          .stop()
-          .then(() => process.exit(0))
-          .catch(() => process.exit(1));
-        void signal;
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
-    })
-    .catch((err: Error) => {
-      // configuration and migration failures end here, before any request is served
-      createLogger(def.name).fatal({ err: err.message }, 'service failed to start');
-      process.exit(1);
-    });
+  runUntilSignal(def.name, () => runService(def));
 }
-
-export { z };

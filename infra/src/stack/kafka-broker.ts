@@ -124,7 +124,8 @@ export class KafkaBroker {
     }
   }
 
-  async start(opts: { detached?: boolean } = {}): Promise<void> {
+  /** Starts the broker detached, so a process other than the starter (a test) can stop and restart it. */
+  async start(): Promise<void> {
     if (this.running()) {
       await this.waitForPort(60_000);
       return;
@@ -134,8 +135,8 @@ export class KafkaBroker {
     const config = this.writeConfig();
     this.format(config);
     const out = openSync(path.join(this.opts.dataDir, 'broker.log'), 'a');
-    const child = spawn('java', this.java(['kafka.Kafka', config]), { stdio: ['ignore', out, out], detached: opts.detached ?? true });
-    if (opts.detached ?? true) child.unref();
+    const child = spawn('java', this.java(['kafka.Kafka', config]), { stdio: ['ignore', out, out], detached: true });
+    child.unref();
     writeFileSync(this.pidFile, String(child.pid));
     this.opts.logger.info({ port: this.opts.port, pid: child.pid }, 'kafka broker starting');
     await this.waitForPort(90_000);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SERVICES, type ServiceName } from '../events/cloud-event';
 import type { Logger } from '../logger';
-import { createKafka, ensureTopics } from '../kafka/client';
+import { createKafka, ensureTopics, parseBrokerList } from '../kafka/client';
 import { topicsOwnedBy } from '../kafka/topics';
 import { KafkaBroker } from './kafka-broker';
 import { databaseUrl, dropDatabases, startEmbeddedPostgres, type PostgresHandle } from './postgres';
@@ -67,15 +67,35 @@ export function readStackState(profile: StackProfile['name']): StackState {
   return JSON.parse(readFileSync(file, 'utf8')) as StackState;
 }
 
+interface LocalSecrets {
+  jwtSecret: string;
+  gatewaySecret: string;
+}
+
+/** The secrets a local stack of this profile generated earlier, if any. */
+export function storedSecrets(profile: StackProfile['name']): LocalSecrets | undefined {
+  const file = path.join(dataRoot(profile), 'secrets.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets) : undefined;
+}
+
+/** The local KRaft broker a profile runs when KAFKA_BROKERS is not set. */
+export function localBrokerSettings(profile: StackProfile): NonNullable<StackState['localKafka']> {
+  return {
+    dataDir: path.join(dataRoot(profile.name), 'kafka'),
+    libsDir: kafkaLibsDir(),
+    port: profile.kafkaPort,
+    controllerPort: profile.kafkaControllerPort,
+  };
+}
+
 /** Secrets for a local stack: from the environment, else generated once and kept in its data folder. */
-function localSecrets(dir: string): { jwtSecret: string; gatewaySecret: string } {
-  const file = path.join(dir, 'secrets.json');
-  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { jwtSecret: string; gatewaySecret: string }) : undefined;
+function localSecrets(profile: StackProfile['name']): LocalSecrets {
+  const stored = storedSecrets(profile);
   const secrets = {
     jwtSecret: process.env.JWT_SECRET ?? stored?.jwtSecret ?? randomBytes(32).toString('hex'),
     gatewaySecret: process.env.GATEWAY_SECRET ?? stored?.gatewaySecret ?? randomBytes(32).toString('hex'),
   };
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  writeFileSync(path.join(dataRoot(profile), 'secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
 }
 
@@ -93,7 +113,7 @@ export async function startStack(profile: StackProfile, logger: Logger): Promise
   const root = dataRoot(profile.name);
   const logs = path.join(root, 'logs');
   mkdirSync(logs, { recursive: true });
-  const secrets = localSecrets(root);
+  const secrets = localSecrets(profile.name);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => logger.warn({ err: err.message }, 'stop failed'));
@@ -123,17 +143,10 @@ export async function startStack(profile: StackProfile, logger: Logger): Promise
     logger.info({ postgres: pg ? `embedded on port ${profile.postgresPort}` : 'external' }, 'postgres ready');
 
     // Kafka
-    let brokers = process.env.KAFKA_BROKERS?.split(',')
-      .map((b) => b.trim())
-      .filter(Boolean);
+    let brokers = parseBrokerList(process.env.KAFKA_BROKERS ?? '');
     let localKafka: StackState['localKafka'];
-    if (!brokers?.length) {
-      localKafka = {
-        dataDir: path.join(root, 'kafka'),
-        libsDir: kafkaLibsDir(),
-        port: profile.kafkaPort,
-        controllerPort: profile.kafkaControllerPort,
-      };
+    if (brokers.length === 0) {
+      localKafka = localBrokerSettings(profile);
       const broker = new KafkaBroker({ ...localKafka, logger });
       await broker.stop();
       if (profile.fresh) broker.wipe();

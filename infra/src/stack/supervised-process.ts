@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, writeFileSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { openSync, writeFileSync, rmSync } from 'node:fs';
 import type { Logger } from '../logger';
 
 export interface ProcessSpec {
@@ -63,24 +63,4 @@ export class SupervisedProcess {
     }
     rmSync(this.spec.pidFile, { force: true });
   }
-}
-
-/** Stops a process recorded in a pid file by another process (e.g. a test stopping a service). */
-export async function stopByPidFile(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 150; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  process.kill(pid, 'SIGKILL');
 }
