@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import {
   CREATE_UNIT,
   adminToken,
@@ -129,6 +130,37 @@ describe('refusals', () => {
     expect((await sql('org', 'select 1 from admin_unit where code = $1', [code])).length).toBe(1);
   });
 
+  it('answers CONFLICT, not a failure, when a concurrent write takes the code after the check', async () => {
+    const code = uniqueCode();
+    // another writer holds the code, not yet committed: org's own check sees it free, its insert waits
+    const rival = new Client({ connectionString: stack().databaseUrls.org });
+    await rival.connect();
+    try {
+      await rival.query('begin');
+      await rival.query(
+        `insert into admin_unit (id, code, name, kind, valid_from, created_by) values (gen_random_uuid(), $1, 'Giữ chỗ', 'NATION', '2025-07-01', 'rival')`,
+        [code],
+      );
+      const pending = gql(CREATE_UNIT, { input: { code, name: 'Đến sau', kind: 'NATION' } });
+      await eventually(
+        async () =>
+          (await sql('org', `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into "admin_unit"%'`))
+            .length > 0
+            ? true
+            : undefined,
+        15000,
+        'org to wait on the rival insert',
+      );
+      await rival.query('commit');
+      const res = await pending;
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', messageKey: 'ALREADY_EXISTS' });
+    } finally {
+      await rival.end();
+    }
+    expect(await sql('org', 'select created_by from admin_unit where code = $1', [code])).toEqual([{ created_by: 'rival' }]);
+    expect(await sql('org', `select 1 from outbox where payload->'data'->>'code' = $1`, [code])).toHaveLength(0);
+  });
+
   it('answers UNAUTHENTICATED without a token, or with a forged one', async () => {
     const none = await gql('{ learningTitles { title } }', {}, { token: null });
     expect(none.status).toBe(401);
@@ -156,6 +188,14 @@ describe('refusals', () => {
     // a forged credential is no better
     const forged = await gql(query, {}, { url: stack().serviceUrls.org, token, headers: { 'x-xhht-gateway': 'not-a-credential' } });
     expect(forged.status).toBe(403);
+    // the gateway's credential alone is not enough: the caller must still be authenticated
+    const anonymous = await gql(
+      query,
+      {},
+      { url: stack().serviceUrls.recognition, token: null, headers: { 'x-xhht-gateway': await gatewayCredential() } },
+    );
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     // with the gateway's credential the same call is served
     const viaGateway = await gql(
       query,

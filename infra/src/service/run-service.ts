@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { RequestContext, type EntitySchema } from '@mikro-orm/core';
+import { RequestContext, UniqueConstraintViolationException, type EntitySchema } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { Admin } from 'kafkajs';
@@ -33,6 +33,7 @@ import {
 } from '../graphql/http';
 import { runUntilSignal } from './process-lifecycle';
 import { formatError } from '../graphql/format-error';
+import { conflict } from '../errors';
 import type { ServiceContext } from './context';
 
 export interface ConsumerDefinition {
@@ -150,11 +151,18 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
       loaders: def.createLoaders(em),
       logger: requestLogger,
       async transact(work) {
-        const result = await em.transactional(async (tx) => {
-          const { result: r, events } = await work(tx as EntityManager);
-          for (const event of events) outbox.add(tx, event);
-          return r;
-        });
+        let result;
+        try {
+          result = await em.transactional(async (tx) => {
+            const { result: r, events } = await work(tx as EntityManager);
+            for (const event of events) outbox.add(tx, event);
+            return r;
+          });
+        } catch (err) {
+          // a concurrent write won the race past the domain's own check: the same refusal, not a 500
+          if (err instanceof UniqueConstraintViolationException) throw conflict('Dữ liệu này đã tồn tại', 'ALREADY_EXISTS');
+          throw err;
+        }
         relay.nudge();
         return result;
       },
