@@ -75,7 +75,11 @@ export async function executeApollo<C extends BaseContext>(
 export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, logger: Logger): http.Server {
   return http.createServer((req, res) => {
     void handler(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendGraphQLError(res, err.status, err.code, err.message);
+      if (err instanceof HttpError) {
+        // the rest of the body was not read, so this connection cannot carry another request
+        if (!req.complete) res.setHeader('connection', 'close');
+        return sendGraphQLError(res, err.status, err.code, err.message);
+      }
       logger.error({ err: (err as Error).message }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');
     });
