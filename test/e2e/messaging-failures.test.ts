@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { collectTopic, createUnit, eventually, gql, kafka, localBroker, sql, uniqueCode } from '../support/stack';
+import { readFileSync } from 'node:fs';
+import { collectTopic, createUnit, eventually, gql, kafka, localBroker, sql, stack, uniqueCode } from '../support/stack';
+
+const readiness = async (service: 'org' | 'reporting') => {
+  const res = await fetch(new URL('/readyz', stack().serviceUrls[service]));
+  return { status: res.status, body: (await res.json()) as { database: boolean; broker: boolean } };
+};
 
 const COUNT = `query Count($id: ID!) { adminUnit(id: $id) { childUnitCount } }`;
 const childCount = async (id: string) =>
@@ -115,6 +121,16 @@ describe('delivery guarantees on real Kafka', () => {
         [created],
       );
       expect(Number(pending!.n)).toBe(6);
+      // the operator sees why: not ready, broker unreachable, database fine
+      const notReady = await eventually(
+        async () => {
+          const r = await readiness('org');
+          return r.status === 503 ? r : undefined;
+        },
+        15000,
+        'org to report the broker unreachable',
+      );
+      expect(notReady.body).toMatchObject({ database: true, broker: false });
     } finally {
       await broker.start();
     }
@@ -132,5 +148,27 @@ describe('delivery guarantees on real Kafka', () => {
     // settle, then check nothing was counted twice
     await new Promise((r) => setTimeout(r, 2000));
     expect(await childCount(nation.id)).toBe(6);
+    expect(await readiness('org')).toMatchObject({ status: 200, body: { database: true, broker: true } });
+  });
+
+  it('a consumer service killed mid-stream is restarted by its supervisor, and nothing is lost or counted twice', async () => {
+    const nation = await createUnit({ code: uniqueCode(), name: 'Quốc gia khi báo cáo sập', kind: 'NATION' });
+    await eventually(async () => ((await childCount(nation.id)) === 0 ? true : undefined), 30000, 'the nation in reporting');
+    const pidFile = stack().pidFiles.reporting!;
+    const killedPid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(killedPid, 'SIGKILL');
+    // org keeps accepting writes while reporting is gone
+    for (let i = 0; i < 4; i++) await createUnit({ code: uniqueCode(), name: `Tỉnh khi sập ${i}`, kind: 'PROVINCE', parentId: nation.id });
+    await eventually(
+      async () => {
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        return pid !== killedPid && (await readiness('reporting').catch(() => undefined))?.status === 200 ? true : undefined;
+      },
+      60000,
+      'reporting restarted and ready',
+    );
+    await eventually(async () => ((await childCount(nation.id)) === 4 ? true : undefined), 60000, 'all four counted after the restart');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await childCount(nation.id)).toBe(4);
   });
 });
