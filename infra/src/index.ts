@@ -23,3 +23,4 @@ export * from './service/process-lifecycle';
 export * from './replica/admin-unit-replica';
 export * from './stack/stack';
 export * from './stack/kafka-broker';
+export * from './text/vietnamese';

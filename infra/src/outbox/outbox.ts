@@ -26,3 +26,32 @@ export class Outbox {
     em.persist(row);
   }
 }
+
+/**
+ * Stages many events with one INSERT per call, for bulk imports where persisting an entity per
+ * event would dominate the cost. `execute` runs in the caller's transaction (pass the
+ * transactional EntityManager's `execute`), so the guarantee is the same as `Outbox.add`.
+ */
+export async function insertOutboxBatch(
+  catalog: EventCatalog,
+  execute: (sql: string, params: unknown[]) => Promise<unknown>,
+  events: CloudEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  for (const event of events) catalog.validate(event);
+  // one jsonb parameter: the query builder would expand a JS array into a list of parameters
+  const rows = events.map((e) => ({
+    id: e.id,
+    topic: eventTopic(serviceOfEventType(e.type)),
+    message_key: e.subject,
+    event_type: e.type,
+    payload: e,
+    created_at: e.time,
+  }));
+  await execute(
+    `insert into outbox (id, topic, message_key, event_type, payload, created_at)
+     select id, topic, message_key, event_type, payload, created_at
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, topic text, message_key text, event_type text, payload jsonb, created_at timestamptz)`,
+    [JSON.stringify(rows)],
+  );
+}

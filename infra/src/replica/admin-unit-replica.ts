@@ -5,12 +5,15 @@ import type { CloudEvent } from '../events/cloud-event';
 import type { EventHandler } from '../inbox/consumer';
 
 /**
- * A service's local copy of the administrative hierarchy, built from org's events
- * (event-carried state transfer), so it can answer and authorize without calling org.
+ * A service's local copy of the administrative hierarchy with its history, built from org's
+ * events alone (event-carried state transfer), so it can answer "as of D" and authorize without
+ * calling org. Every hierarchy event carries the whole resulting state of the units it touched,
+ * so applying them in any order converges, and redelivery changes nothing.
  */
 export class AdminUnitReplica {
   id!: string;
   code!: string;
+  /** Name, kind and parent of the unit's latest version, for callers that only need today. */
   name!: string;
   kind!: string;
   parentId?: string | null;
@@ -54,25 +57,112 @@ class Migration20261123000100AdminUnitReplica extends Migration {
   }
 }
 
+class Migration20261123010100AdminUnitReplicaHistory extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table admin_unit_version_replica (
+      unit_id uuid not null,
+      valid_from date not null,
+      valid_to date null,
+      name text not null,
+      kind text not null,
+      subtype text not null,
+      parent_id uuid null,
+      primary key (unit_id, valid_from)
+    )`);
+    this.addSql('create index admin_unit_version_replica_parent_idx on admin_unit_version_replica (parent_id, valid_from)');
+    this.addSql(`create table admin_unit_change_replica (
+      id uuid primary key,
+      type text not null,
+      effective_date date not null,
+      legal_basis text not null,
+      note text null
+    )`);
+    this.addSql(`create table admin_unit_change_unit_replica (
+      change_id uuid not null,
+      unit_id uuid not null,
+      role text not null,
+      partial boolean not null,
+      primary key (change_id, unit_id, role)
+    )`);
+    this.addSql('create index admin_unit_change_unit_replica_unit_idx on admin_unit_change_unit_replica (unit_id)');
+    this.addSql(`insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
+      select id, valid_from, valid_to, name, kind, kind, parent_id from admin_unit_replica`);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists admin_unit_change_unit_replica');
+    this.addSql('drop table if exists admin_unit_change_replica');
+    this.addSql('drop table if exists admin_unit_version_replica');
+  }
+}
+
 export const adminUnitReplicaMigrations: MigrationObject[] = [
   { name: 'Migration20261123000100AdminUnitReplica', class: Migration20261123000100AdminUnitReplica },
+  { name: 'Migration20261123010100AdminUnitReplicaHistory', class: Migration20261123010100AdminUnitReplicaHistory },
 ];
+
+// ---- the contract: payloads of org's hierarchy events (schemas in schema/events) ----
+
+export const ADMIN_UNIT_CREATED = 'vn.xhht.org.admin-unit.created.v1';
 
 export interface AdminUnitCreatedData {
   id: string;
   code: string;
   name: string;
   kind: string;
+  subtype?: string;
   parentId: string | null;
   validFrom: string;
   validTo: string | null;
 }
 
-export const ADMIN_UNIT_CREATED = 'vn.xhht.org.admin-unit.created.v1';
+/** One period of a unit's attributes; inclusive dates, validTo null while current. */
+export interface AdminUnitVersionData {
+  validFrom: string;
+  validTo: string | null;
+  name: string;
+  kind: string;
+  subtype: string;
+  parentId: string | null;
+}
 
-/** Applies an AdminUnitCreated event to the replica; returns true when the unit is new here. */
-export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedData>, em: EntityManager): Promise<boolean> {
-  const d = event.data;
+/** A unit's whole state after a change: identity, lifetime and every version. */
+export interface AdminUnitSnapshot {
+  id: string;
+  code: string;
+  validFrom: string;
+  validTo: string | null;
+  versions: AdminUnitVersionData[];
+}
+
+export interface AdminUnitChangeData {
+  id: string;
+  type: 'MERGE' | 'SPLIT' | 'RENAME' | 'RECLASSIFY' | 'MOVE' | 'DISSOLVE';
+  effectiveDate: string;
+  legalBasis: string;
+  note: string | null;
+  units: { unitId: string; role: 'PREDECESSOR' | 'SUCCESSOR' | 'SUBJECT'; partial: boolean }[];
+}
+
+/** Payload of every hierarchy change event: the change and the resulting state of each unit it touched. */
+export interface AdminUnitChangedData {
+  change: AdminUnitChangeData;
+  units: AdminUnitSnapshot[];
+}
+
+/** Event type per change type; all carry AdminUnitChangedData. */
+export const ADMIN_UNIT_CHANGE_EVENTS = {
+  MERGE: 'vn.xhht.org.admin-unit.merged.v1',
+  SPLIT: 'vn.xhht.org.admin-unit.split.v1',
+  RENAME: 'vn.xhht.org.admin-unit.renamed.v1',
+  RECLASSIFY: 'vn.xhht.org.admin-unit.reclassified.v1',
+  MOVE: 'vn.xhht.org.admin-unit.moved.v1',
+  DISSOLVE: 'vn.xhht.org.admin-unit.dissolved.v1',
+} as const satisfies Record<AdminUnitChangeData['type'], string>;
+
+/** Applies a unit's whole state unless a newer one is already here; returns true when the unit is new here. */
+export async function applyAdminUnitSnapshot(em: EntityManager, unit: AdminUnitSnapshot, sourceTime: string): Promise<boolean> {
+  const latest = [...unit.versions].sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
+  if (!latest) throw new Error(`snapshot of unit ${unit.id} has no version`);
   const rows = await em.execute<{ inserted: boolean }[]>(
     `insert into admin_unit_replica (id, code, name, kind, parent_id, valid_from, valid_to, source_time)
      values (?, ?, ?, ?, ?, ?, ?, ?)
@@ -81,9 +171,52 @@ export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedDa
        source_time = excluded.source_time
      where admin_unit_replica.source_time <= excluded.source_time
      returning (xmax = 0) as inserted`,
-    [d.id, d.code, d.name, d.kind, d.parentId, d.validFrom, d.validTo, event.time],
+    [unit.id, unit.code, latest.name, latest.kind, latest.parentId, unit.validFrom, unit.validTo, sourceTime],
+  );
+  if (rows.length === 0) return false; // a newer state was already applied
+  await em.execute('delete from admin_unit_version_replica where unit_id = ?', [unit.id]);
+  await em.execute(
+    `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
+     select ?, "validFrom", "validTo", name, kind, subtype, "parentId"
+     from jsonb_to_recordset(?::jsonb) as v("validFrom" date, "validTo" date, name text, kind text, subtype text, "parentId" uuid)`,
+    [unit.id, JSON.stringify(unit.versions)],
   );
   return rows[0]?.inserted === true;
+}
+
+/** Applies an AdminUnitCreated event to the replica; returns true when the unit is new here. */
+export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedData>, em: EntityManager): Promise<boolean> {
+  const d = event.data;
+  return applyAdminUnitSnapshot(
+    em,
+    {
+      id: d.id,
+      code: d.code,
+      validFrom: d.validFrom,
+      validTo: d.validTo,
+      versions: [
+        { validFrom: d.validFrom, validTo: d.validTo, name: d.name, kind: d.kind, subtype: d.subtype ?? d.kind, parentId: d.parentId },
+      ],
+    },
+    event.time,
+  );
+}
+
+/** Applies a change event: records the change (immutable) and each touched unit's resulting state. */
+export async function applyAdminUnitChanged(event: CloudEvent<AdminUnitChangedData>, em: EntityManager): Promise<void> {
+  const { change, units } = event.data;
+  await em.execute(
+    `insert into admin_unit_change_replica (id, type, effective_date, legal_basis, note) values (?, ?, ?, ?, ?)
+     on conflict (id) do nothing`,
+    [change.id, change.type, change.effectiveDate, change.legalBasis, change.note],
+  );
+  await em.execute(
+    `insert into admin_unit_change_unit_replica (change_id, unit_id, role, partial)
+     select ?, "unitId", role, partial from jsonb_to_recordset(?::jsonb) as u("unitId" uuid, role text, partial boolean)
+     on conflict do nothing`,
+    [change.id, JSON.stringify(change.units)],
+  );
+  for (const unit of units) await applyAdminUnitSnapshot(em, unit, event.time);
 }
 
 /** Handlers a service registers to keep the replica current. */
@@ -91,4 +224,12 @@ export const adminUnitReplicaHandlers: Record<string, EventHandler> = {
   [ADMIN_UNIT_CREATED]: async (event, em) => {
     await applyAdminUnitCreated(event as CloudEvent<AdminUnitCreatedData>, em);
   },
+  ...Object.fromEntries(
+    Object.values(ADMIN_UNIT_CHANGE_EVENTS).map((type) => [
+      type,
+      (async (event, em) => {
+        await applyAdminUnitChanged(event as CloudEvent<AdminUnitChangedData>, em);
+      }) satisfies EventHandler,
+    ]),
+  ),
 };

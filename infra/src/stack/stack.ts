@@ -22,7 +22,21 @@ export interface StackProfile {
   fresh: boolean;
 }
 
-export const PROFILES: Record<StackProfile['name'], StackProfile> = {
+/**
+ * `XHHT_PORT_OFFSET` shifts every port of a profile, so two checkouts on one machine can each run
+ * their own stack (and test run) side by side.
+ */
+const portOffset = Number(process.env.XHHT_PORT_OFFSET ?? 0) || 0;
+const shifted = (p: StackProfile): StackProfile => ({
+  ...p,
+  gatewayPort: p.gatewayPort + portOffset,
+  servicePorts: Object.fromEntries(Object.entries(p.servicePorts).map(([k, v]) => [k, v + portOffset])) as StackProfile['servicePorts'],
+  postgresPort: p.postgresPort + portOffset,
+  kafkaPort: p.kafkaPort + portOffset,
+  kafkaControllerPort: p.kafkaControllerPort + portOffset,
+});
+
+const BASE_PROFILES: Record<StackProfile['name'], StackProfile> = {
   dev: {
     name: 'dev',
     gatewayPort: 4000,
@@ -41,6 +55,11 @@ export const PROFILES: Record<StackProfile['name'], StackProfile> = {
     kafkaControllerPort: 39093,
     fresh: true,
   },
+};
+
+export const PROFILES: Record<StackProfile['name'], StackProfile> = {
+  dev: shifted(BASE_PROFILES.dev),
+  test: shifted(BASE_PROFILES.test),
 };
 
 /** What a running stack wrote down for other processes (tests, the token command). */

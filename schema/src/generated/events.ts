@@ -11,11 +11,968 @@ export interface OrgAdminUnitCreatedV1Data {
   code: string;
   name: string;
   kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+  /**
+   * Legal type within the level (e.g. WARD = phường). Absent on events written before subtypes existed.
+   */
+  subtype?:
+    | "NATION"
+    | "PROVINCE"
+    | "MUNICIPALITY"
+    | "RURAL_DISTRICT"
+    | "URBAN_DISTRICT"
+    | "TOWN"
+    | "PROVINCIAL_CITY"
+    | "MUNICIPAL_CITY"
+    | "COMMUNE"
+    | "WARD"
+    | "TOWNSHIP"
+    | "SPECIAL_ZONE"
+    | "VILLAGE_THON"
+    | "VILLAGE_BAN"
+    | "VILLAGE_AP"
+    | "RESIDENTIAL_GROUP"
+    | "RESIDENTIAL_QUARTER";
   parentId: string | null;
   validFrom: string;
   validTo: string | null;
 }
 
+/**
+ * A unit ceased to exist without a successor unit of its kind (e.g. the district level abolished on 2025-07-01); its children moved to the units named as successors. Carries the change and the whole resulting state of every unit it touched (identity, lifetime, every version), so a consumer can rebuild the hierarchy with its history from the topic alone. Subject: the change id. Topic: xhht.org.events.
+ */
+export interface OrgAdminUnitDissolvedV1Data {
+  change: {
+    id: string;
+    type: "DISSOLVE";
+    effectiveDate: string;
+    legalBasis: string;
+    note: string | null;
+    /**
+     * @minItems 1
+     */
+    units: [
+      {
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      },
+      ...{
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      }[]
+    ];
+  };
+  /**
+   * @minItems 1
+   */
+  units: [
+    {
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    },
+    ...{
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    }[]
+  ];
+}
+
+/**
+ * Units were merged (N → 1) into a new or an existing unit; predecessors end the day before the effective date. Carries the change and the whole resulting state of every unit it touched (identity, lifetime, every version), so a consumer can rebuild the hierarchy with its history from the topic alone. Subject: the change id. Topic: xhht.org.events.
+ */
+export interface OrgAdminUnitMergedV1Data {
+  change: {
+    id: string;
+    type: "MERGE";
+    effectiveDate: string;
+    legalBasis: string;
+    note: string | null;
+    /**
+     * @minItems 1
+     */
+    units: [
+      {
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      },
+      ...{
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      }[]
+    ];
+  };
+  /**
+   * @minItems 1
+   */
+  units: [
+    {
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    },
+    ...{
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    }[]
+  ];
+}
+
+/**
+ * A unit was placed under another parent from the effective date. Carries the change and the whole resulting state of every unit it touched (identity, lifetime, every version), so a consumer can rebuild the hierarchy with its history from the topic alone. Subject: the change id. Topic: xhht.org.events.
+ */
+export interface OrgAdminUnitMovedV1Data {
+  change: {
+    id: string;
+    type: "MOVE";
+    effectiveDate: string;
+    legalBasis: string;
+    note: string | null;
+    /**
+     * @minItems 1
+     */
+    units: [
+      {
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      },
+      ...{
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      }[]
+    ];
+  };
+  /**
+   * @minItems 1
+   */
+  units: [
+    {
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    },
+    ...{
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    }[]
+  ];
+}
+
+/**
+ * A unit changed its legal type (e.g. xã → phường) from the effective date. Carries the change and the whole resulting state of every unit it touched (identity, lifetime, every version), so a consumer can rebuild the hierarchy with its history from the topic alone. Subject: the change id. Topic: xhht.org.events.
+ */
+export interface OrgAdminUnitReclassifiedV1Data {
+  change: {
+    id: string;
+    type: "RECLASSIFY";
+    effectiveDate: string;
+    legalBasis: string;
+    note: string | null;
+    /**
+     * @minItems 1
+     */
+    units: [
+      {
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      },
+      ...{
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      }[]
+    ];
+  };
+  /**
+   * @minItems 1
+   */
+  units: [
+    {
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    },
+    ...{
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    }[]
+  ];
+}
+
+/**
+ * A unit took a new name from the effective date; its identity and code stay. Carries the change and the whole resulting state of every unit it touched (identity, lifetime, every version), so a consumer can rebuild the hierarchy with its history from the topic alone. Subject: the change id. Topic: xhht.org.events.
+ */
+export interface OrgAdminUnitRenamedV1Data {
+  change: {
+    id: string;
+    type: "RENAME";
+    effectiveDate: string;
+    legalBasis: string;
+    note: string | null;
+    /**
+     * @minItems 1
+     */
+    units: [
+      {
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      },
+      ...{
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      }[]
+    ];
+  };
+  /**
+   * @minItems 1
+   */
+  units: [
+    {
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    },
+    ...{
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    }[]
+  ];
+}
+
+/**
+ * A unit was divided (1 → N); it ends the day before the effective date and its children were assigned to the successors. Carries the change and the whole resulting state of every unit it touched (identity, lifetime, every version), so a consumer can rebuild the hierarchy with its history from the topic alone. Subject: the change id. Topic: xhht.org.events.
+ */
+export interface OrgAdminUnitSplitV1Data {
+  change: {
+    id: string;
+    type: "SPLIT";
+    effectiveDate: string;
+    legalBasis: string;
+    note: string | null;
+    /**
+     * @minItems 1
+     */
+    units: [
+      {
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      },
+      ...{
+        unitId: string;
+        role: "PREDECESSOR" | "SUCCESSOR" | "SUBJECT";
+        partial: boolean;
+      }[]
+    ];
+  };
+  /**
+   * @minItems 1
+   */
+  units: [
+    {
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    },
+    ...{
+      id: string;
+      code: string;
+      validFrom: string;
+      validTo: string | null;
+      /**
+       * @minItems 1
+       */
+      versions: [
+        {
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        },
+        ...{
+          validFrom: string;
+          validTo: string | null;
+          name: string;
+          kind: "NATION" | "PROVINCE" | "DISTRICT" | "COMMUNE" | "VILLAGE";
+          subtype:
+            | "NATION"
+            | "PROVINCE"
+            | "MUNICIPALITY"
+            | "RURAL_DISTRICT"
+            | "URBAN_DISTRICT"
+            | "TOWN"
+            | "PROVINCIAL_CITY"
+            | "MUNICIPAL_CITY"
+            | "COMMUNE"
+            | "WARD"
+            | "TOWNSHIP"
+            | "SPECIAL_ZONE"
+            | "VILLAGE_THON"
+            | "VILLAGE_BAN"
+            | "VILLAGE_AP"
+            | "RESIDENTIAL_GROUP"
+            | "RESIDENTIAL_QUARTER";
+          parentId: string | null;
+        }[]
+      ];
+    }[]
+  ];
+}
+
 export interface EventDataByType {
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
+  'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
+  'vn.xhht.org.admin-unit.merged.v1': OrgAdminUnitMergedV1Data;
+  'vn.xhht.org.admin-unit.moved.v1': OrgAdminUnitMovedV1Data;
+  'vn.xhht.org.admin-unit.reclassified.v1': OrgAdminUnitReclassifiedV1Data;
+  'vn.xhht.org.admin-unit.renamed.v1': OrgAdminUnitRenamedV1Data;
+  'vn.xhht.org.admin-unit.split.v1': OrgAdminUnitSplitV1Data;
 }

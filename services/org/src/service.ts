@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ServiceDefinition } from '@xhht/infra';
-import { AdminUnitSchema } from './admin-units/admin-unit.entity';
+import { AdminUnitSchema, AdminUnitVersionSchema } from './admin-units/admin-unit.entity';
+import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from './admin-units/admin-unit-change.entity';
 import { createLoaders, type OrgLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
@@ -10,7 +11,7 @@ export const orgService: ServiceDefinition<OrgLoaders> = {
   name: 'org',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitSchema],
+  entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
   migrations,
   createLoaders,
 };

@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { OrgContext } from '../context';
-import type { AdminUnit } from './admin-unit.entity';
+import type { AdminUnitView } from './admin-unit.repository';
+import { todayInVietnam } from '@xhht/infra';
 import { ADMIN_UNIT_KIND_NAMES } from './admin-unit-kind';
 import { createAdminUnit } from './create-admin-unit';
 
@@ -8,12 +9,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const adminUnitResolvers: GraphQLResolverMap<OrgContext> = {
   AdminUnit: {
-    __resolveReference: (ref: { id: string }, ctx: OrgContext) => (UUID.test(ref.id) ? ctx.loaders.adminUnit.load(ref.id) : null),
-    kindName: (unit: AdminUnit) => ADMIN_UNIT_KIND_NAMES[unit.kind],
-    parent: (unit: AdminUnit, _args: unknown, ctx: OrgContext) => (unit.parentId ? ctx.loaders.adminUnit.load(unit.parentId) : null),
+    __resolveReference: (ref: { id: string }, ctx: OrgContext) =>
+      UUID.test(ref.id) ? ctx.loaders.adminUnit.load({ id: ref.id, asOf: todayInVietnam() }) : null,
+    kindName: (unit: AdminUnitView) => ADMIN_UNIT_KIND_NAMES[unit.kind],
+    parent: (unit: AdminUnitView, _args: unknown, ctx: OrgContext) =>
+      unit.parentId ? ctx.loaders.adminUnit.load({ id: unit.parentId, asOf: unit.asOf }) : null,
   },
   Query: {
-    adminUnit: (_: unknown, args: { id: string }, ctx: OrgContext) => (UUID.test(args.id) ? ctx.loaders.adminUnit.load(args.id) : null),
+    adminUnit: (_: unknown, args: { id: string }, ctx: OrgContext) =>
+      UUID.test(args.id) ? ctx.loaders.adminUnit.load({ id: args.id, asOf: todayInVietnam() }) : null,
   },
   Mutation: {
     createAdminUnit: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
