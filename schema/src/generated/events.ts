@@ -967,6 +967,277 @@ export interface OrgAdminUnitSplitV1Data {
   ];
 }
 
+/**
+ * A clan (dòng họ) with its branches and member households, which may span villages and communes. It moved to another unit (unitId is the new one; previousUnitId the old). Carries the whole resulting state. Subject: the clan id. Topic: xhht.org.events.
+ */
+export interface OrgClanMovedV1Data {
+  id: string;
+  /**
+   * The commune the clan is registered in
+   */
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  name: string;
+  branches: {
+    id: string;
+    name: string;
+    unitId: string | null;
+  }[];
+  households: {
+    householdId: string;
+    branchId: string | null;
+  }[];
+  previousUnitId: string;
+}
+
+/**
+ * A clan (dòng họ) with its branches and member households, which may span villages and communes. It was registered. Carries the whole resulting state. Subject: the clan id. Topic: xhht.org.events.
+ */
+export interface OrgClanRegisteredV1Data {
+  id: string;
+  /**
+   * The commune the clan is registered in
+   */
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  name: string;
+  branches: {
+    id: string;
+    name: string;
+    unitId: string | null;
+  }[];
+  households: {
+    householdId: string;
+    branchId: string | null;
+  }[];
+}
+
+/**
+ * A clan (dòng họ) with its branches and member households, which may span villages and communes. It was corrected or updated in place. Carries the whole resulting state. Subject: the clan id. Topic: xhht.org.events.
+ */
+export interface OrgClanUpdatedV1Data {
+  id: string;
+  /**
+   * The commune the clan is registered in
+   */
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  name: string;
+  branches: {
+    id: string;
+    name: string;
+    unitId: string | null;
+  }[];
+  households: {
+    householdId: string;
+    branchId: string | null;
+  }[];
+}
+
+/**
+ * A household (hộ gia đình). Carries no names: the head's name is personal data and stays in org. It moved to another unit (unitId is the new one; previousUnitId the old). Carries the whole resulting state. Subject: the household id. Topic: xhht.org.events.
+ */
+export interface OrgHouseholdMovedV1Data {
+  id: string;
+  /**
+   * The village (or commune) the household is registered in
+   */
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  previousUnitId: string;
+}
+
+/**
+ * A household (hộ gia đình). Carries no names: the head's name is personal data and stays in org. It was registered. Carries the whole resulting state. Subject: the household id. Topic: xhht.org.events.
+ */
+export interface OrgHouseholdRegisteredV1Data {
+  id: string;
+  /**
+   * The village (or commune) the household is registered in
+   */
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+}
+
+/**
+ * A household (hộ gia đình). Carries no names: the head's name is personal data and stays in org. It was corrected or updated in place. Carries the whole resulting state. Subject: the household id. Topic: xhht.org.events.
+ */
+export interface OrgHouseholdUpdatedV1Data {
+  id: string;
+  /**
+   * The village (or commune) the household is registered in
+   */
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+}
+
+/**
+ * An organization (agency, association, enterprise, school, learning centre…) located in an administrative unit. It moved to another unit (unitId is the new one; previousUnitId the old). Carries the whole resulting state. Subject: the organization id. Topic: xhht.org.events.
+ */
+export interface OrgOrganizationMovedV1Data {
+  id: string;
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  name: string;
+  type:
+    | "STATE_AGENCY"
+    | "STATE_AGENCY_OFFICE"
+    | "FATHERLAND_FRONT"
+    | "SOCIO_POLITICAL"
+    | "STUDY_PROMOTION_ASSOCIATION"
+    | "ENTERPRISE"
+    | "COOPERATIVE"
+    | "SCHOOL"
+    | "COMMUNITY_LEARNING_CENTRE"
+    | "LIBRARY"
+    | "CULTURE_HOUSE"
+    | "OTHER";
+  parentId: string | null;
+  validFrom: string;
+  validTo: string | null;
+  previousUnitId: string;
+}
+
+/**
+ * An organization (agency, association, enterprise, school, learning centre…) located in an administrative unit. It was registered. Carries the whole resulting state. Subject: the organization id. Topic: xhht.org.events.
+ */
+export interface OrgOrganizationRegisteredV1Data {
+  id: string;
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  name: string;
+  type:
+    | "STATE_AGENCY"
+    | "STATE_AGENCY_OFFICE"
+    | "FATHERLAND_FRONT"
+    | "SOCIO_POLITICAL"
+    | "STUDY_PROMOTION_ASSOCIATION"
+    | "ENTERPRISE"
+    | "COOPERATIVE"
+    | "SCHOOL"
+    | "COMMUNITY_LEARNING_CENTRE"
+    | "LIBRARY"
+    | "CULTURE_HOUSE"
+    | "OTHER";
+  parentId: string | null;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/**
+ * An organization (agency, association, enterprise, school, learning centre…) located in an administrative unit. It was corrected or updated in place. Carries the whole resulting state. Subject: the organization id. Topic: xhht.org.events.
+ */
+export interface OrgOrganizationUpdatedV1Data {
+  id: string;
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  name: string;
+  type:
+    | "STATE_AGENCY"
+    | "STATE_AGENCY_OFFICE"
+    | "FATHERLAND_FRONT"
+    | "SOCIO_POLITICAL"
+    | "STUDY_PROMOTION_ASSOCIATION"
+    | "ENTERPRISE"
+    | "COOPERATIVE"
+    | "SCHOOL"
+    | "COMMUNITY_LEARNING_CENTRE"
+    | "LIBRARY"
+    | "CULTURE_HOUSE"
+    | "OTHER";
+  parentId: string | null;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/**
+ * A person (công dân). Carries no name: only what Learning Citizen rates are computed from. It moved to another unit (unitId is the new one; previousUnitId the old). Carries the whole resulting state. Subject: the person id. Topic: xhht.org.events.
+ */
+export interface OrgPersonMovedV1Data {
+  id: string;
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  birthYear: number;
+  sex: "FEMALE" | "MALE";
+  occupationalGroup: "FARMER" | "WORKER" | "OFFICIAL" | "TEACHER" | "STUDENT" | "OTHER";
+  householdId: string | null;
+  /**
+   * Organization the person works in
+   */
+  workplaceId: string | null;
+  previousUnitId: string;
+}
+
+/**
+ * A person (công dân). Carries no name: only what Learning Citizen rates are computed from. It was registered. Carries the whole resulting state. Subject: the person id. Topic: xhht.org.events.
+ */
+export interface OrgPersonRegisteredV1Data {
+  id: string;
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  birthYear: number;
+  sex: "FEMALE" | "MALE";
+  occupationalGroup: "FARMER" | "WORKER" | "OFFICIAL" | "TEACHER" | "STUDENT" | "OTHER";
+  householdId: string | null;
+  /**
+   * Organization the person works in
+   */
+  workplaceId: string | null;
+}
+
+/**
+ * A person (công dân). Carries no name: only what Learning Citizen rates are computed from. It was corrected or updated in place. Carries the whole resulting state. Subject: the person id. Topic: xhht.org.events.
+ */
+export interface OrgPersonUpdatedV1Data {
+  id: string;
+  unitId: string;
+  /**
+   * Local register code, unique within the unit
+   */
+  code: string;
+  birthYear: number;
+  sex: "FEMALE" | "MALE";
+  occupationalGroup: "FARMER" | "WORKER" | "OFFICIAL" | "TEACHER" | "STUDENT" | "OTHER";
+  householdId: string | null;
+  /**
+   * Organization the person works in
+   */
+  workplaceId: string | null;
+}
+
 export interface EventDataByType {
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
@@ -975,4 +1246,16 @@ export interface EventDataByType {
   'vn.xhht.org.admin-unit.reclassified.v1': OrgAdminUnitReclassifiedV1Data;
   'vn.xhht.org.admin-unit.renamed.v1': OrgAdminUnitRenamedV1Data;
   'vn.xhht.org.admin-unit.split.v1': OrgAdminUnitSplitV1Data;
+  'vn.xhht.org.clan.moved.v1': OrgClanMovedV1Data;
+  'vn.xhht.org.clan.registered.v1': OrgClanRegisteredV1Data;
+  'vn.xhht.org.clan.updated.v1': OrgClanUpdatedV1Data;
+  'vn.xhht.org.household.moved.v1': OrgHouseholdMovedV1Data;
+  'vn.xhht.org.household.registered.v1': OrgHouseholdRegisteredV1Data;
+  'vn.xhht.org.household.updated.v1': OrgHouseholdUpdatedV1Data;
+  'vn.xhht.org.organization.moved.v1': OrgOrganizationMovedV1Data;
+  'vn.xhht.org.organization.registered.v1': OrgOrganizationRegisteredV1Data;
+  'vn.xhht.org.organization.updated.v1': OrgOrganizationUpdatedV1Data;
+  'vn.xhht.org.person.moved.v1': OrgPersonMovedV1Data;
+  'vn.xhht.org.person.registered.v1': OrgPersonRegisteredV1Data;
+  'vn.xhht.org.person.updated.v1': OrgPersonUpdatedV1Data;
 }
