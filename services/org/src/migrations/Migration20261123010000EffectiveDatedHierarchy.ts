@@ -4,6 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * The hierarchy over time: a unit keeps its identity (id, official code, lifetime) while its name,
  * kind, subtype and parent change in versions; every merge, split, rename, reclassification and
  * move is a recorded change with its legal basis. Validity is inclusive on both ends.
+ * Foreign keys are deferred to commit, since the unit of work does not order inserts by them.
  */
 export class Migration20261123010000EffectiveDatedHierarchy extends Migration {
   override async up(): Promise<void> {
@@ -11,14 +12,14 @@ export class Migration20261123010000EffectiveDatedHierarchy extends Migration {
     this.addSql('create extension if not exists pg_trgm');
     this.addSql('create extension if not exists unaccent');
     this.addSql(`create table admin_unit_version (
-      unit_id uuid not null references admin_unit (id),
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       valid_from date not null,
       valid_to date null check (valid_to is null or valid_to >= valid_from),
       name text not null,
       name_folded text not null,
       kind text not null check (kind in ('NATION', 'PROVINCE', 'DISTRICT', 'COMMUNE', 'VILLAGE')),
       subtype text not null,
-      parent_id uuid null references admin_unit (id),
+      parent_id uuid null references admin_unit (id) deferrable initially deferred,
       primary key (unit_id, valid_from),
       constraint admin_unit_version_no_overlap exclude using gist (unit_id with =, daterange(valid_from, valid_to, '[]') with &&)
     )`);
@@ -46,8 +47,8 @@ export class Migration20261123010000EffectiveDatedHierarchy extends Migration {
     )`);
     this.addSql('create index admin_unit_change_date_idx on admin_unit_change (effective_date)');
     this.addSql(`create table admin_unit_change_unit (
-      change_id uuid not null references admin_unit_change (id),
-      unit_id uuid not null references admin_unit (id),
+      change_id uuid not null references admin_unit_change (id) deferrable initially deferred,
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       role text not null check (role in ('PREDECESSOR', 'SUCCESSOR', 'SUBJECT')),
       -- a predecessor that went only in part into this successor set (a commune divided between several)
       partial boolean not null default false,

@@ -1,6 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
+ * Foreign keys are deferred to commit: entities are defined as schemas without relations, so the
+ * unit of work does not order inserts by dependency.
+ *
  * Everyone who takes part, located in administrative units; plus the accounts that act in the
  * system and their scoped roles.
  *
@@ -14,14 +17,14 @@ export class Migration20261123011000Participants extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table organization (
       id uuid primary key,
-      unit_id uuid not null references admin_unit (id),
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       code text not null,
       name text not null,
       name_folded text not null,
       type text not null check (type in ('STATE_AGENCY', 'STATE_AGENCY_OFFICE', 'FATHERLAND_FRONT', 'SOCIO_POLITICAL',
         'STUDY_PROMOTION_ASSOCIATION', 'ENTERPRISE', 'COOPERATIVE', 'SCHOOL', 'COMMUNITY_LEARNING_CENTRE', 'LIBRARY',
         'CULTURE_HOUSE', 'OTHER')),
-      parent_id uuid null references organization (id),
+      parent_id uuid null references organization (id) deferrable initially deferred,
       valid_from date not null,
       valid_to date null,
       created_at timestamptz not null default now(),
@@ -35,7 +38,7 @@ export class Migration20261123011000Participants extends Migration {
 
     this.addSql(`create table household (
       id uuid primary key,
-      unit_id uuid not null references admin_unit (id),
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       code text not null,
       head_name text not null,
       address text null,
@@ -48,15 +51,15 @@ export class Migration20261123011000Participants extends Migration {
 
     this.addSql(`create table person (
       id uuid primary key,
-      unit_id uuid not null references admin_unit (id),
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       code text not null,
       full_name text not null,
       name_folded text not null,
       birth_year int not null check (birth_year between 1900 and 2100),
       sex text not null check (sex in ('FEMALE', 'MALE')),
       occupational_group text not null check (occupational_group in ('FARMER', 'WORKER', 'OFFICIAL', 'TEACHER', 'STUDENT', 'OTHER')),
-      household_id uuid null references household (id),
-      workplace_id uuid null references organization (id),
+      household_id uuid null references household (id) deferrable initially deferred,
+      workplace_id uuid null references organization (id) deferrable initially deferred,
       created_at timestamptz not null default now(),
       created_by text not null,
       updated_at timestamptz not null default now(),
@@ -68,7 +71,7 @@ export class Migration20261123011000Participants extends Migration {
 
     this.addSql(`create table clan (
       id uuid primary key,
-      unit_id uuid not null references admin_unit (id),
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       code text not null,
       name text not null,
       name_folded text not null,
@@ -80,22 +83,22 @@ export class Migration20261123011000Participants extends Migration {
     )`);
     this.addSql(`create table clan_branch (
       id uuid primary key,
-      clan_id uuid not null references clan (id),
+      clan_id uuid not null references clan (id) deferrable initially deferred,
       name text not null,
-      unit_id uuid null references admin_unit (id),
+      unit_id uuid null references admin_unit (id) deferrable initially deferred,
       unique (clan_id, name)
     )`);
     this.addSql(`create table clan_household (
-      clan_id uuid not null references clan (id),
-      household_id uuid not null references household (id),
-      branch_id uuid null references clan_branch (id),
+      clan_id uuid not null references clan (id) deferrable initially deferred,
+      household_id uuid not null references household (id) deferrable initially deferred,
+      branch_id uuid null references clan_branch (id) deferrable initially deferred,
       primary key (clan_id, household_id)
     )`);
     this.addSql('create index clan_household_household_idx on clan_household (household_id)');
 
     this.addSql(`create table body (
       id uuid primary key,
-      unit_id uuid not null references admin_unit (id),
+      unit_id uuid not null references admin_unit (id) deferrable initially deferred,
       kind text not null check (kind in ('STEERING_COMMITTEE', 'EMULATION_COUNCIL')),
       name text not null,
       decision_number text null,
@@ -107,11 +110,11 @@ export class Migration20261123011000Participants extends Migration {
     this.addSql('create unique index body_one_active_per_kind on body (unit_id, kind) where dissolved_on is null');
     this.addSql(`create table body_member (
       id uuid primary key,
-      body_id uuid not null references body (id),
+      body_id uuid not null references body (id) deferrable initially deferred,
       full_name text not null,
       position text not null,
       member_role text not null check (member_role in ('CHAIR', 'VICE_CHAIR', 'STANDING_MEMBER', 'MEMBER', 'SECRETARY')),
-      organization_id uuid null references organization (id),
+      organization_id uuid null references organization (id) deferrable initially deferred,
       account_id uuid null,
       valid_from date not null,
       valid_to date null
@@ -129,10 +132,10 @@ export class Migration20261123011000Participants extends Migration {
     )`);
     this.addSql(`create table role_assignment (
       id uuid primary key,
-      account_id uuid not null references account (id),
+      account_id uuid not null references account (id) deferrable initially deferred,
       role text not null,
-      unit_id uuid null references admin_unit (id),
-      organization_id uuid null references organization (id),
+      unit_id uuid null references admin_unit (id) deferrable initially deferred,
+      organization_id uuid null references organization (id) deferrable initially deferred,
       granted_at timestamptz not null default now(),
       granted_by text not null,
       revoked_at timestamptz null,
@@ -140,7 +143,7 @@ export class Migration20261123011000Participants extends Migration {
       check (not (unit_id is not null and organization_id is not null))
     )`);
     this.addSql('create index role_assignment_account_idx on role_assignment (account_id) where revoked_at is null');
-    this.addSql('alter table body_member add constraint body_member_account_fk foreign key (account_id) references account (id)');
+    this.addSql('alter table body_member add constraint body_member_account_fk foreign key (account_id) references account (id) deferrable initially deferred');
   }
 
   override async down(): Promise<void> {
