@@ -137,10 +137,9 @@ describe('refusals', () => {
     await rival.connect();
     try {
       await rival.query('begin');
-      await rival.query(
-        `insert into admin_unit (id, code, name, kind, valid_from, created_by) values (gen_random_uuid(), $1, 'Giữ chỗ', 'NATION', '2025-07-01', 'rival')`,
-        [code],
-      );
+      await rival.query(`insert into admin_unit (id, code, valid_from, created_by) values (gen_random_uuid(), $1, '2025-07-01', 'rival')`, [
+        code,
+      ]);
       const pending = gql(CREATE_UNIT, { input: { code, name: 'Đến sau', kind: 'NATION' } });
       await eventually(
         async () =>

@@ -160,7 +160,9 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
           });
         } catch (err) {
           // a concurrent write won the race past the domain's own check: the same refusal, not a 500
-          if (err instanceof UniqueConstraintViolationException) throw conflict('Dữ liệu này đã tồn tại', 'ALREADY_EXISTS');
+          if (err instanceof UniqueConstraintViolationException || isExclusionViolation(err)) {
+            throw conflict('Dữ liệu này đã tồn tại', 'ALREADY_EXISTS');
+          }
           throw err;
         }
         relay.nudge();
@@ -250,3 +252,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function main<L>(def: ServiceDefinition<L>): void {
   runUntilSignal(def.name, () => runService(def));
 }
+
+/** SQLSTATE 23P01: an exclusion constraint (e.g. one unit per code at any date) refused the write. */
+const isExclusionViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === '23P01';

@@ -1,8 +1,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations } from '@xhht/infra';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
+import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
   { name: 'Migration20261123002000UnitStatistics', class: Migration20261123002000UnitStatistics },
+  { name: 'Migration20261123012000DropUnitStatistics', class: Migration20261123012000DropUnitStatistics },
 ];
