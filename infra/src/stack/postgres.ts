@@ -26,7 +26,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements'],
     onLog: (m) => log.trace(m),
     onError: (m) => log.warn({ err: String(m) }, 'postgres error output'),
   });
