@@ -287,7 +287,7 @@ describe('refused changes write nothing and say why', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     expect(await hierarchyFootprint()).toEqual(afterCreate);
-    expect(Number(afterCreate.units)).toBe(Number(before.units) + 1);
+    expect(Number(afterCreate!.units)).toBe(Number(before!.units) + 1);
   });
 });
 

@@ -968,6 +968,73 @@ export interface OrgAdminUnitSplitV1Data {
 }
 
 /**
+ * A steering committee (Ban Chỉ đạo) or emulation council (Hội đồng Thi đua – Khen thưởng) was established in a unit, with its founding members. Members' names are part of the public decision. Subject: the body id. Topic: xhht.org.events.
+ */
+export interface OrgBodyEstablishedV1Data {
+  id: string;
+  unitId: string;
+  kind: "STEERING_COMMITTEE" | "EMULATION_COUNCIL";
+  name: string;
+  decisionNumber: string | null;
+  establishedOn: string;
+  members: {
+    id: string;
+    bodyId: string;
+    /**
+     * Public: named in the decision establishing the body
+     */
+    fullName: string;
+    position: string;
+    role: "CHAIR" | "VICE_CHAIR" | "STANDING_MEMBER" | "MEMBER" | "SECRETARY";
+    organizationId: string | null;
+    validFrom: string;
+    validTo: string | null;
+  }[];
+}
+
+/**
+ * A member joined a body. Members' names are part of the public decision. Subject: the member id. Topic: xhht.org.events.
+ */
+export interface OrgBodyMemberAddedV1Data {
+  id: string;
+  bodyId: string;
+  /**
+   * Public: named in the decision establishing the body
+   */
+  fullName: string;
+  position: string;
+  role: "CHAIR" | "VICE_CHAIR" | "STANDING_MEMBER" | "MEMBER" | "SECRETARY";
+  organizationId: string | null;
+  validFrom: string;
+  validTo: string | null;
+  /**
+   * The body's unit
+   */
+  unitId: string;
+}
+
+/**
+ * A member's term in a body ended (validTo set). Members' names are part of the public decision. Subject: the member id. Topic: xhht.org.events.
+ */
+export interface OrgBodyMemberEndedV1Data {
+  id: string;
+  bodyId: string;
+  /**
+   * Public: named in the decision establishing the body
+   */
+  fullName: string;
+  position: string;
+  role: "CHAIR" | "VICE_CHAIR" | "STANDING_MEMBER" | "MEMBER" | "SECRETARY";
+  organizationId: string | null;
+  validFrom: string;
+  validTo: string | null;
+  /**
+   * The body's unit
+   */
+  unitId: string;
+}
+
+/**
  * A clan (dòng họ) with its branches and member households, which may span villages and communes. It moved to another unit (unitId is the new one; previousUnitId the old). Carries the whole resulting state. Subject: the clan id. Topic: xhht.org.events.
  */
 export interface OrgClanMovedV1Data {
@@ -1246,6 +1313,9 @@ export interface EventDataByType {
   'vn.xhht.org.admin-unit.reclassified.v1': OrgAdminUnitReclassifiedV1Data;
   'vn.xhht.org.admin-unit.renamed.v1': OrgAdminUnitRenamedV1Data;
   'vn.xhht.org.admin-unit.split.v1': OrgAdminUnitSplitV1Data;
+  'vn.xhht.org.body.established.v1': OrgBodyEstablishedV1Data;
+  'vn.xhht.org.body.member-added.v1': OrgBodyMemberAddedV1Data;
+  'vn.xhht.org.body.member-ended.v1': OrgBodyMemberEndedV1Data;
   'vn.xhht.org.clan.moved.v1': OrgClanMovedV1Data;
   'vn.xhht.org.clan.registered.v1': OrgClanRegisteredV1Data;
   'vn.xhht.org.clan.updated.v1': OrgClanUpdatedV1Data;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, foldVietnamese, inputError } from '@xhht/infra';
+import { foldVietnamese, inputError } from '@xhht/infra';
+import { connection, pageWindow } from '../common/connection';
 import { ADMIN_UNIT_KINDS } from './admin-unit-kind';
 import { toView, type AdminUnitView } from './admin-unit.repository';
 
@@ -8,23 +9,16 @@ const listArgs = z.object({
   parentId: z.string().uuid('mã đơn vị cấp trên không hợp lệ').nullish(),
   kind: z.enum(ADMIN_UNIT_KINDS).nullish(),
   search: z.string().max(200).nullish(),
-  first: z.number().int().min(0).max(500, 'tối đa 500 đơn vị mỗi trang').default(50),
+  first: z.number().int().nullish(),
   after: z.string().nullish(),
 });
-
-export const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw badInput('Con trỏ phân trang không hợp lệ', 'INVALID_CURSOR', ['after']);
-  return Number(m[1]) + 1;
-}
 
 /** Units in force on `asOf`, filtered, in Vietnamese order (ICU collation), one page at a time. */
 export async function listAdminUnits(em: EntityManager, raw: unknown, asOf: string) {
   const parsed = listArgs.safeParse(raw);
   if (!parsed.success) throw inputError(parsed.error.issues, 'args');
   const a = parsed.data;
-  const offset = a.after ? decodeCursor(a.after) : 0;
+  const { limit, offset } = pageWindow(a);
   const where = ['v.valid_from <= ?::date', '(v.valid_to is null or v.valid_to >= ?::date)'];
   const params: unknown[] = [asOf, asOf];
   if (a.parentId) {
@@ -46,15 +40,8 @@ export async function listAdminUnits(em: EntityManager, raw: unknown, asOf: stri
   const rows = await em.execute(
     `select u.id, u.code, u.valid_from::text, u.valid_to::text, v.name, v.kind, v.subtype, v.parent_id
      ${from} order by v.name collate "vi-x-icu", u.code limit ? offset ?`,
-    [...params, a.first, offset],
+    [...params, limit, offset],
   );
   const nodes: AdminUnitView[] = rows.map((r) => toView(r as Parameters<typeof toView>[0], asOf));
-  return {
-    totalCount: Number(total),
-    edges: nodes.map((node, i) => ({ cursor: encodeCursor(offset + i), node })),
-    pageInfo: {
-      hasNextPage: offset + nodes.length < Number(total),
-      endCursor: nodes.length ? encodeCursor(offset + nodes.length - 1) : null,
-    },
-  };
+  return connection(nodes, Number(total), offset);
 }

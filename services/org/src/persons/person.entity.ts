@@ -1,0 +1,55 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+export const SEXES = ['FEMALE', 'MALE'] as const;
+export type Sex = (typeof SEXES)[number];
+export const SEX_NAMES: Record<Sex, string> = { FEMALE: 'Nữ', MALE: 'Nam' };
+
+export const OCCUPATIONAL_GROUPS = ['FARMER', 'WORKER', 'OFFICIAL', 'TEACHER', 'STUDENT', 'OTHER'] as const;
+export type OccupationalGroup = (typeof OCCUPATIONAL_GROUPS)[number];
+export const OCCUPATIONAL_GROUP_NAMES: Record<OccupationalGroup, string> = {
+  FARMER: 'Nông dân',
+  WORKER: 'Công nhân',
+  OFFICIAL: 'Cán bộ, công chức, viên chức',
+  TEACHER: 'Giáo viên',
+  STUDENT: 'Học sinh, sinh viên',
+  OTHER: 'Khác',
+};
+
+/** A person (công dân). Name and birth year are personal data: readable only within scope, never in events. */
+export class Person {
+  id!: string;
+  unitId!: string;
+  code!: string;
+  fullName!: string;
+  nameFolded!: string;
+  birthYear!: number;
+  sex!: Sex;
+  occupationalGroup!: OccupationalGroup;
+  householdId?: string | null;
+  workplaceId?: string | null;
+  createdAt: Date = new Date();
+  createdBy!: string;
+  updatedAt: Date = new Date();
+  updatedBy!: string;
+}
+
+export const PersonSchema = new EntitySchema<Person>({
+  class: Person,
+  tableName: 'person',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    unitId: { type: 'uuid', fieldName: 'unit_id' },
+    code: { type: 'text' },
+    fullName: { type: 'text', fieldName: 'full_name' },
+    nameFolded: { type: 'text', fieldName: 'name_folded' },
+    birthYear: { type: 'integer', fieldName: 'birth_year' },
+    sex: { type: 'text' },
+    occupationalGroup: { type: 'text', fieldName: 'occupational_group' },
+    householdId: { type: 'uuid', fieldName: 'household_id', nullable: true },
+    workplaceId: { type: 'uuid', fieldName: 'workplace_id', nullable: true },
+    createdAt: { type: 'Date', fieldName: 'created_at' },
+    createdBy: { type: 'text', fieldName: 'created_by' },
+    updatedAt: { type: 'Date', fieldName: 'updated_at' },
+    updatedBy: { type: 'text', fieldName: 'updated_by' },
+  },
+});
