@@ -1,12 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { DateScalar } from '@xhht/infra';
+import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { OrgContext } from './context';
 import { adminUnitResolvers } from './admin-units/admin-unit.resolvers';
 import { accountResolvers } from './accounts/account.resolvers';
 
-/** Every module's resolvers, merged into one map. */
-export const resolvers: GraphQLResolverMap<OrgContext> = {
-  Date: DateScalar as unknown as GraphQLResolverMap<OrgContext>[string],
-  ...adminUnitResolvers,
-  ...accountResolvers,
-};
+/** Every module's resolvers, merged type by type (several modules add to Query and Mutation). */
+export const resolvers: GraphQLResolverMap<OrgContext> = mergeResolverMaps<GraphQLResolverMap<OrgContext>>(
+  { Date: DateScalar as unknown as GraphQLResolverMap<OrgContext>[string] },
+  adminUnitResolvers,
+  accountResolvers,
+);

@@ -20,14 +20,19 @@ const cursor = (username: string) => Buffer.from(username, 'utf8').toString('bas
 async function listAccounts(em: EntityManager, args: { first?: number | null; after?: string | null; search?: string | null }) {
   const first = args.first ?? 50;
   if (first < 1 || first > 200) throw badInput('first phải từ 1 đến 200', 'INVALID_PAGE_SIZE', ['first']);
-  const search = args.search?.trim() ? foldVietnamese(args.search.trim()) : undefined;
-  const like = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = like ? { $or: [{ username: { $like: like } }, { displayNameFolded: { $like: like } }] } : {};
+  // every word must appear in the username or the display name, diacritics ignored
+  const words = foldVietnamese(args.search ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const where =
+    words.length > 0 ? { $and: words.map((w) => ({ $or: [{ username: { $like: w } }, { displayNameFolded: { $like: w } }] })) } : {};
   const after = args.after ? Buffer.from(args.after, 'base64url').toString('utf8') : undefined;
-  const [page, totalCount] = await Promise.all([
-    em.find(Account, after ? { $and: [where, { username: { $gt: after } }] } : where, { orderBy: { username: 'asc' }, limit: first + 1 }),
-    em.count(Account, where),
-  ]);
+  const page = await em.find(Account, after ? { $and: [where, { username: { $gt: after } }] } : where, {
+    orderBy: { username: 'asc' },
+    limit: first + 1,
+  });
+  const totalCount = await em.count(Account, where);
   const nodes = page.slice(0, first);
   return {
     nodes,

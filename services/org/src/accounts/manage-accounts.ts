@@ -141,7 +141,8 @@ export async function setAccountActive(em: EntityManager, raw: unknown, actor: s
   const account = await em.findOne(Account, { id: accountId });
   if (!account) throw notFound('Không tìm thấy tài khoản', 'ACCOUNT_NOT_FOUND', ['input', 'accountId']);
   // an administrator locking themselves out would need another administrator to undo it
-  if (!active && accountId === actor) throw badInput('Không thể tự khóa tài khoản của mình', 'CANNOT_DEACTIVATE_SELF', ['input', 'accountId']);
+  if (!active && accountId === actor)
+    throw badInput('Không thể tự khóa tài khoản của mình', 'CANNOT_DEACTIVATE_SELF', ['input', 'accountId']);
   if (account.active !== active) {
     account.active = active;
     account.updatedAt = new Date();

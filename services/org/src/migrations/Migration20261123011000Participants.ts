@@ -143,7 +143,9 @@ export class Migration20261123011000Participants extends Migration {
       check (not (unit_id is not null and organization_id is not null))
     )`);
     this.addSql('create index role_assignment_account_idx on role_assignment (account_id) where revoked_at is null');
-    this.addSql('alter table body_member add constraint body_member_account_fk foreign key (account_id) references account (id) deferrable initially deferred');
+    this.addSql(
+      'alter table body_member add constraint body_member_account_fk foreign key (account_id) references account (id) deferrable initially deferred',
+    );
   }
 
   override async down(): Promise<void> {
