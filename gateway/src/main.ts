@@ -23,6 +23,7 @@ import {
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { depthLimit } from './depth-limit';
+import { PUBLIC_ROUTES, forwardRoute } from './forward-route';
 import { GatewayCredential, SubgraphDataSource } from './subgraph-data-source';
 
 /**
@@ -74,6 +75,21 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
       const ready = checks.every(([, ok]) => ok);
       return sendJson(res, ready ? 200 : 503, { service: 'gateway', subgraphs: Object.fromEntries(checks) });
     }
+    const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
+    const publicRoute = PUBLIC_ROUTES[path];
+    if (publicRoute) {
+      const subgraphUrl = routing.get(publicRoute.subgraph);
+      if (!subgraphUrl) throw new Error(`No URL for subgraph ${publicRoute.subgraph}`);
+      res.setHeader('x-request-id', requestId);
+      return forwardRoute(req, res, {
+        path,
+        method: publicRoute.method,
+        subgraphUrl,
+        credential,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        requestId,
+      });
+    }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     const token = bearerToken(req.headers.authorization);
     if (!token) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Cần đăng nhập: thiếu mã truy cập (Authorization: Bearer …)');
@@ -87,7 +103,6 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
       throw err;
     }
     const body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
-    const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
     res.setHeader('x-request-id', requestId);
     await executeApollo(server, req, res, body, async () => ({ token, principal, requestId }));
   }

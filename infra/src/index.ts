@@ -17,6 +17,7 @@ export * from './graphql/http';
 export * from './graphql/scalars';
 export * from './graphql/type-defs';
 export * from './graphql/format-error';
+export * from './graphql/merge-resolvers';
 export * from './service/context';
 export * from './service/run-service';
 export * from './service/process-lifecycle';

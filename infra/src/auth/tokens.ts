@@ -38,7 +38,8 @@ const claimsSchema = z.object({
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signUserToken(principal: Principal, secret: string, ttl: string = '12h'): Promise<string> {
+/** `ttl` is a lifetime ("12h", "3600s") or, as a number, the absolute expiry in seconds since the epoch. */
+export async function signUserToken(principal: Principal, secret: string, ttl: string | number = '12h'): Promise<string> {
   return new SignJWT({ roles: principal.roles.map((g) => grantSchema.parse(g)), ...(principal.name ? { name: principal.name } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(principal.subject)

@@ -2,6 +2,7 @@ import { createLogger } from '../logger';
 import { signUserToken } from '../auth/tokens';
 import { PROFILES, startStack, type StackState } from '../stack/stack';
 import { seedDemoData } from './demo-data';
+import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
 
 /** `npm start`: the whole local system with demo data, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -25,10 +26,12 @@ async function main(): Promise<void> {
     '30d',
   );
   await seedDemoData(stack.state, token, logger);
-  printBanner(stack.state, token, Math.round((Date.now() - started) / 1000));
+  const accounts = await seedDemoAccounts(stack.state, token, logger);
+  printBanner(stack.state, token, accounts, Math.round((Date.now() - started) / 1000));
 }
 
-function printBanner(state: StackState, token: string, seconds: number): void {
+function printBanner(state: StackState, token: string, accounts: DemoAccount[], seconds: number): void {
+  const tokenUrl = state.gatewayUrl.replace(/\/graphql$/, '/auth/token');
   const lines = [
     '',
     `XHHT is running (ready in ${seconds}s).`,
@@ -40,6 +43,11 @@ function printBanner(state: StackState, token: string, seconds: number): void {
     `    curl -s ${state.gatewayUrl} -H 'content-type: application/json' \\`,
     `      -H "authorization: Bearer ${token.slice(0, 12)}…" \\`,
     `      -d '{"query":"{ learningTitles { title name } }"}'`,
+    '',
+    '  Demo accounts (passwords in .data/dev/demo-accounts.json):',
+    ...accounts.map((a) => `    ${a.username.padEnd(16)} ${a.password}   ${a.description}`),
+    '  Sign in:',
+    `    curl -s ${tokenUrl} -H 'content-type: application/json' -d '{"username":"…","password":"…"}'`,
     '',
     `  Logs:     .data/dev/logs/<service>.log     Other tokens: npm run -s token -- --role COMMUNE_OFFICER --unit <id>`,
     '  Ctrl-C stops everything.',

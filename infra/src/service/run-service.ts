@@ -43,6 +43,25 @@ export interface ConsumerDefinition {
   handlers: Record<string, EventHandler>;
 }
 
+/** What a service's own HTTP routes may use; built once at boot. */
+export interface RouteServices {
+  orm: MikroORM;
+  config: ServiceConfig;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * A JSON endpoint beside /graphql (e.g. sign-in). Like /graphql it is reachable only through the
+ * gateway (its credential is checked first) and its body is size-limited; unlike /graphql it needs
+ * no user token: the handler decides who may call it.
+ */
+export interface HttpRoute {
+  method: 'POST';
+  path: string;
+  handle(body: unknown, request: { em: EntityManager; logger: Logger }): Promise<{ status: number; body: unknown }>;
+}
+
 export interface ServiceDefinition<L> {
   name: ServiceName;
   /** Folder holding the service's *.graphql files. */
@@ -52,6 +71,8 @@ export interface ServiceDefinition<L> {
   migrations: MigrationObject[];
   consumers?: ConsumerDefinition[];
   createLoaders: (em: EntityManager) => L;
+  /** Extra HTTP routes; read the service's own settings from `env` here so a bad one stops the boot. */
+  routes?: (services: RouteServices) => HttpRoute[];
 }
 
 export interface RunningService {
@@ -117,6 +138,7 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
   });
   await server.start();
 
+  const routes = new Map((def.routes?.({ orm, config, logger, env }) ?? []).map((r) => [r.path, r]));
   const brokerProbe = new BrokerProbe(kafka);
   const httpServer = createHttpServer(handleRequest, logger);
 
@@ -127,10 +149,21 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
       const [database, broker] = await Promise.all([databaseReachable(orm), brokerProbe.reachable()]);
       return sendJson(res, database && broker ? 200 : 503, { service: def.name, database, broker, outboxRelay: relay.healthy });
     }
-    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const route = routes.get(path);
+    if (path !== '/graphql' && !route) return sendJson(res, 404, { error: 'not found' });
     const credential = req.headers[GATEWAY_HEADER];
     if (typeof credential !== 'string' || !(await verifyGatewayCredential(credential, config.GATEWAY_SECRET))) {
       return sendGraphQLError(res, 403, 'FORBIDDEN', 'Subgraph calls must come through the gateway');
+    }
+    if (route) {
+      if (req.method !== route.method) {
+        res.setHeader('allow', route.method);
+        return sendGraphQLError(res, 405, 'BAD_REQUEST', `Chỉ chấp nhận ${route.method}`);
+      }
+      const body = await readJsonBody(req);
+      const requestLogger = logger.child({ requestId: req.headers['x-request-id'], route: route.path });
+      const answer = await route.handle(body, { em: orm.em.fork() as EntityManager, logger: requestLogger });
+      return sendJson(res, answer.status, answer.body);
     }
     const token = bearerToken(req.headers.authorization);
     if (!token) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Cần đăng nhập (thiếu mã truy cập)');

@@ -8,6 +8,7 @@ import { Household } from './households/household.entity';
 import { Person } from './persons/person.entity';
 import { Clan, ClanBranch, ClanHousehold } from './clans/clan.entity';
 import { Body, BodyMember } from './bodies/body.entity';
+import { accountLoader, activeAssignmentsLoader } from './accounts/account.loaders';
 
 export const createLoaders = (em: EntityManager) => ({
   adminUnit: adminUnitLoader(em),
@@ -27,6 +28,8 @@ export const createLoaders = (em: EntityManager) => ({
   body: byIdLoader(em, Body),
   bodyMember: byIdLoader(em, BodyMember),
   bodyMembers: groupLoader(em, BodyMember, 'bodyId', { validFrom: 'asc' }),
+  account: accountLoader(em),
+  activeAssignments: activeAssignmentsLoader(em),
 });
 export type OrgLoaders = ReturnType<typeof createLoaders>;
 export type OrgContext = ServiceContext<OrgLoaders>;

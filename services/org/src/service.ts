@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { ServiceDefinition } from '@xhht/infra';
 import { AdminUnitSchema, AdminUnitVersionSchema } from './admin-units/admin-unit.entity';
 import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from './admin-units/admin-unit-change.entity';
+import { AccountSchema, RoleAssignmentSchema } from './accounts/account.entity';
+import { signInRoute } from './accounts/sign-in';
 import { createLoaders, type OrgLoaders } from './context';
 import { OrganizationSchema } from './organizations/organization.entity';
 import { HouseholdSchema } from './households/household.entity';
@@ -29,7 +31,10 @@ export const orgService: ServiceDefinition<OrgLoaders> = {
     ClanHouseholdSchema,
     BodySchema,
     BodyMemberSchema,
+    AccountSchema,
+    RoleAssignmentSchema,
   ],
   migrations,
   createLoaders,
+  routes: (services) => [signInRoute(services)],
 };

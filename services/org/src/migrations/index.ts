@@ -3,10 +3,12 @@ import { Migration20261123001000AdminUnits } from './Migration20261123001000Admi
 import { Migration20261123010000EffectiveDatedHierarchy } from './Migration20261123010000EffectiveDatedHierarchy';
 import { Migration20261123011000Participants } from './Migration20261123011000Participants';
 import { Migration20261124090000HouseholdSearch } from './Migration20261124090000HouseholdSearch';
+import { Migration20261124120000Accounts } from './Migration20261124120000Accounts';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261123001000AdminUnits', class: Migration20261123001000AdminUnits },
   { name: 'Migration20261123010000EffectiveDatedHierarchy', class: Migration20261123010000EffectiveDatedHierarchy },
   { name: 'Migration20261123011000Participants', class: Migration20261123011000Participants },
   { name: 'Migration20261124090000HouseholdSearch', class: Migration20261124090000HouseholdSearch },
+  { name: 'Migration20261124120000Accounts', class: Migration20261124120000Accounts },
 ];
