@@ -231,7 +231,8 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
                 time,
               ),
             );
-            inserted ? ctx.counts.inserted++ : ctx.counts.updated++;
+            if (inserted) ctx.counts.inserted++;
+            else ctx.counts.updated++;
           }
         }
         await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);

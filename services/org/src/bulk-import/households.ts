@@ -97,7 +97,10 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
           ),
         );
         await insertOutboxBatch(ctx.catalog, (sql, params) => query(em, sql, params), events);
-        for (const w of written) w.inserted ? ctx.counts.inserted++ : ctx.counts.updated++;
+        for (const w of written) {
+          if (w.inserted) ctx.counts.inserted++;
+          else ctx.counts.updated++;
+        }
       });
     },
 

@@ -207,7 +207,10 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
             ),
           );
           await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);
-          for (const w of written) w.inserted ? ctx.counts.inserted++ : ctx.counts.updated++;
+          for (const w of written) {
+            if (w.inserted) ctx.counts.inserted++;
+            else ctx.counts.updated++;
+          }
         }
       });
     },

@@ -251,7 +251,10 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
           ),
         );
         await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);
-        for (const w of written) w.inserted ? ctx.counts.inserted++ : ctx.counts.updated++;
+        for (const w of written) {
+          if (w.inserted) ctx.counts.inserted++;
+          else ctx.counts.updated++;
+        }
       });
     },
 
