@@ -59,6 +59,8 @@ const SCRIPTS = {
   token: 'infra/dist/cli/token.js',
   compose: 'schema/dist/compose.js',
   kafka: 'infra/dist/cli/kafka.js',
+  'import:participants': 'services/org/dist/bulk-import/cli.js',
+  'bench:import': 'services/org/dist/bulk-import/bench.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { EventCatalog, PROFILES, createLogger, foldVietnamese, initORM, repoRoot, type MikroORM } from '@xhht/infra';
+import { databaseUrl, dropDatabases, startEmbeddedPostgres, type PostgresHandle } from '@xhht/infra/dist/stack/postgres';
+import { AdminUnitSchema, AdminUnitVersionSchema } from '../admin-units/admin-unit.entity';
+import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '../admin-units/admin-unit-change.entity';
+import { migrations } from '../migrations';
+import { importParticipants } from './import';
+import { csvField } from './csv';
+
+/**
+ * `npm run bench:import`: households per second into PostgreSQL, events included.
+ * Starts PostgreSQL the way the stack does (embedded; POSTGRES_URL uses a running server instead)
+ * on its own port (the test profile's + 1000, shifted by XHHT_PORT_OFFSET), loads a province with
+ * communes and villages into a fresh database, writes a CSV of households across them, imports it,
+ * then imports it again (nothing may be written the second time). The last line is
+ * `households_per_s=<number>` for the first (loading) run.
+ */
+const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000);
+const COMMUNES = 40;
+const VILLAGES_PER_COMMUNE = 12;
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Ngọc', 'Thanh', 'Quốc', 'Xuân', 'Thu'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hùng',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Phúc',
+  'Quang',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Yến',
+];
+
+async function main(): Promise<void> {
+  const logger = createLogger('bench', process.env.LOG_LEVEL ?? 'warn');
+  const dir = path.join(repoRoot, '.data', 'bench');
+  mkdirSync(dir, { recursive: true });
+  let pg: PostgresHandle | undefined;
+  let serverUrl = process.env.POSTGRES_URL;
+  if (!serverUrl) {
+    const port = PROFILES.test.postgresPort + 1000;
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port, logger });
+    serverUrl = pg.serverUrl;
+    say(`PostgreSQL (embedded) on port ${port}`);
+  }
+  let orm: MikroORM | undefined;
+  try {
+    const url = databaseUrl(serverUrl, 'xhht_bench_org');
+    await dropDatabases(serverUrl, ['xhht_bench_org']);
+    orm = await initORM({
+      databaseUrl: url,
+      entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
+      migrations,
+      poolMax: 4,
+      logger,
+    });
+    const villages = await createVillages(orm);
+    const file = path.join(dir, `households-${HOUSEHOLDS}.csv`);
+    await writeCsv(file, villages);
+    say(`${HOUSEHOLDS} households across ${villages.length} villages in ${COMMUNES} communes → ${file}`);
+
+    const catalog = new EventCatalog();
+    const run = () =>
+      importParticipants({
+        orm: orm!,
+        catalog,
+        kind: 'households',
+        file,
+        errorsFile: path.join(dir, 'households.errors.csv'),
+        actor: 'bench',
+        progress: process.stderr,
+      });
+    const outboxRows = async () => Number((await orm!.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox'))[0]!.n);
+
+    const first = await run();
+    const outboxAfterFirst = await outboxRows();
+    const second = await run();
+    const outboxAfterSecond = await outboxRows();
+    const rate = (r: typeof first) => Math.round(r.rows / r.seconds);
+    const secondWrites = second.inserted + second.updated;
+    console.log(
+      `first run:  ${first.rows} rows, ${first.inserted} inserted, ${first.rejected} rejected, ${outboxAfterFirst} events, ${first.seconds.toFixed(2)} s`,
+    );
+    console.log(
+      `second run: ${second.rows} rows, ${secondWrites} writes, ${outboxAfterSecond - outboxAfterFirst} new events, ${second.seconds.toFixed(2)} s, ${rate(second)} rows/s`,
+    );
+    if (first.inserted !== HOUSEHOLDS || outboxAfterFirst !== HOUSEHOLDS)
+      throw new Error('the first run did not load every household with its event');
+    if (secondWrites !== 0 || outboxAfterSecond !== outboxAfterFirst) throw new Error('the second run wrote something');
+    console.log(`idempotent_rerun_households_per_s=${rate(second)} writes=${secondWrites}`);
+    console.log(`households_per_s=${rate(first)}`);
+  } finally {
+    await orm?.close();
+    await pg?.stop();
+  }
+}
+
+/** A province with communes and villages (thôn), in force since 2025-07-01, as the hierarchy stores them. */
+async function createVillages(orm: MikroORM): Promise<string[]> {
+  const units: { id: string; code: string; name: string; kind: string; subtype: string; parent: string | null }[] = [];
+  const province = { id: randomUUID(), code: '99', name: 'Tỉnh Thử Nghiệm', kind: 'PROVINCE', subtype: 'PROVINCE', parent: null };
+  units.push(province);
+  for (let c = 1; c <= COMMUNES; c++) {
+    const commune = {
+      id: randomUUID(),
+      code: `99${String(c).padStart(3, '0')}`,
+      name: `Xã ${GIVEN[c % GIVEN.length]} ${c}`,
+      kind: 'COMMUNE',
+      subtype: 'COMMUNE',
+      parent: province.id,
+    };
+    units.push(commune);
+    for (let v = 1; v <= VILLAGES_PER_COMMUNE; v++) {
+      units.push({
+        id: randomUUID(),
+        code: `${commune.code}-T${String(v).padStart(2, '0')}`,
+        name: `Thôn ${v}`,
+        kind: 'VILLAGE',
+        subtype: 'VILLAGE_THON',
+        parent: commune.id,
+      });
+    }
+  }
+  const em = orm.em.fork();
+  await em.transactional(async (tem) => {
+    const rows = JSON.stringify(units.map((u) => ({ ...u, folded: foldVietnamese(u.name) })));
+    await tem.execute(
+      `insert into admin_unit (id, code, valid_from, created_by)
+       select id, code, '2025-07-01', 'bench' from jsonb_to_recordset(?::jsonb) as x(id uuid, code text)`,
+      [rows],
+    );
+    await tem.execute(
+      `insert into admin_unit_version (unit_id, valid_from, name, name_folded, kind, subtype, parent_id)
+       select id, '2025-07-01', name, folded, kind, subtype, parent
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, name text, folded text, kind text, subtype text, parent uuid)`,
+      [rows],
+    );
+  });
+  return units.filter((u) => u.kind === 'VILLAGE').map((u) => u.code);
+}
+
+async function writeCsv(file: string, villages: string[]): Promise<void> {
+  const out = createWriteStream(file);
+  out.write('\uFEFFMã thôn,Mã hộ,Chủ hộ,Địa chỉ\n');
+  let buf = '';
+  for (let i = 0; i < HOUSEHOLDS; i++) {
+    const village = villages[i % villages.length]!;
+    const n = Math.floor(i / villages.length) + 1;
+    const name = `${FAMILY[i % FAMILY.length]} ${MIDDLE[(i >> 4) % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`;
+    buf += `${village},H${String(n).padStart(5, '0')},${name},${csvField(`Số ${n}, ${village}`)}\n`;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exit(1);
+  },
+);

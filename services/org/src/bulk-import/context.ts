@@ -1,0 +1,161 @@
+import { writeFileSync } from 'node:fs';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EventCatalog, MikroORM } from '@xhht/infra';
+import type { AdminUnitKind } from '../admin-units/admin-unit-kind';
+import { findViewsByCode, type AdminUnitView } from '../admin-units/admin-unit.repository';
+import { csvField } from './csv';
+
+export interface RowError {
+  row: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** Rejected rows, written as a CSV report (row, column, value, reason) sorted by row. */
+export class ErrorSink {
+  private readonly errors: RowError[] = [];
+  private readonly rejected = new Set<number>();
+
+  add(row: number, column: string, value: string, reason: string): void {
+    this.errors.push({ row, column, value, reason });
+    this.rejected.add(row);
+  }
+
+  isRejected(row: number): boolean {
+    return this.rejected.has(row);
+  }
+
+  get rejectedRows(): number {
+    return this.rejected.size;
+  }
+
+  get all(): readonly RowError[] {
+    return this.errors;
+  }
+
+  /** Writes the report (with a BOM, so spreadsheet programs read it as UTF-8). */
+  write(file: string): void {
+    const sorted = [...this.errors].sort((a, b) => a.row - b.row);
+    const lines = ['Dòng,Cột,Giá trị,Lý do', ...sorted.map((e) => [e.row, e.column, e.value, e.reason].map(csvField).join(','))];
+    writeFileSync(file, `\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+  }
+}
+
+export interface ImportCounts {
+  inserted: number;
+  updated: number;
+  /** Records loaded when they are not one per row (a clan spans rows); rows otherwise. */
+  records?: number;
+}
+
+/** What every kind's importer shares: the database, today's date, the actor, units by code, the error sink. */
+export class ImportContext {
+  private readonly units = new Map<string, AdminUnitView | null>();
+  readonly counts: ImportCounts = { inserted: 0, updated: 0 };
+
+  constructor(
+    readonly orm: MikroORM,
+    readonly catalog: EventCatalog,
+    readonly actor: string,
+    /** Units must be in force on this day (ISO date). */
+    readonly today: string,
+    readonly errors: ErrorSink,
+  ) {}
+
+  em(): EntityManager {
+    return this.orm.em.fork() as unknown as EntityManager;
+  }
+
+  /** Units in force today, by official code (cached for the whole import; a miss is cached too). */
+  async resolveUnits(codes: Iterable<string>): Promise<Map<string, AdminUnitView | null>> {
+    const missing = [...new Set(codes)].filter((c) => !this.units.has(c));
+    if (missing.length > 0) {
+      const found = await findViewsByCode(this.em(), missing, this.today);
+      for (const code of missing) this.units.set(code, found.get(code) ?? null);
+    }
+    return this.units;
+  }
+
+  /** The unit with this code if it is in force today and of an accepted kind; otherwise the reason it is not. */
+  unit(code: string, kinds: readonly AdminUnitKind[] | null): AdminUnitView | string {
+    const view = this.units.get(code);
+    if (!view) return `Không có đơn vị hành chính mã "${code}" còn hiệu lực ngày ${this.today}`;
+    if (kinds && !kinds.includes(view.kind)) return `Đơn vị "${code}" (${view.name}) không phải ${kinds.map(kindName).join(' hoặc ')}`;
+    return view;
+  }
+}
+
+const KIND_NAMES: Record<AdminUnitKind, string> = {
+  NATION: 'quốc gia',
+  PROVINCE: 'tỉnh/thành phố',
+  DISTRICT: 'huyện/quận',
+  COMMUNE: 'xã/phường/đặc khu',
+  VILLAGE: 'thôn/tổ dân phố',
+};
+const kindName = (k: AdminUnitKind) => KIND_NAMES[k];
+
+/**
+ * Runs SQL with bound parameters, in the EntityManager's transaction when it has one. MikroORM's
+ * `execute` inlines parameters into the SQL text, escaping them character by character: with a
+ * multi-megabyte jsonb batch that costs more than the insert itself.
+ */
+export async function query<T = Record<string, unknown>[]>(em: EntityManager, sql: string, params: unknown[]): Promise<T> {
+  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
+  const result = (await knex.raw(sql, params as Knex.RawBinding[])) as { rows: T };
+  return result.rows;
+}
+
+/** Rows as one jsonb parameter: the query builder would expand a JS array into a list of parameters. */
+export const asJson = (rows: unknown[]): string => JSON.stringify(rows);
+
+/**
+ * Organizations referenced by code from a unit: the nearest one found walking up from that unit
+ * through its ancestors in force today (a person in a village may work at the commune's school).
+ * `inFile` offers organizations of the same import that are not written yet.
+ */
+export async function resolveOrganizationRefs(
+  ctx: ImportContext,
+  em: EntityManager,
+  refs: { unitId: string; code: string }[],
+  inFile?: Map<string, string>,
+): Promise<(string | undefined)[]> {
+  if (refs.length === 0) return [];
+  const starts = [...new Set(refs.map((r) => r.unitId))];
+  const chainRows = await query<{ start: string; unit: string }[]>(
+    em,
+    `with recursive chain(start, unit, depth) as (
+       select s, s, 0 from unnest(?::uuid[]) as s
+       union all
+       select c.start, v.parent_id, c.depth + 1
+       from chain c join admin_unit_version v on v.unit_id = c.unit
+         and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
+       where v.parent_id is not null and c.depth < 12
+     )
+     select start, unit from chain order by start, depth`,
+    [`{${starts.join(',')}}`, ctx.today, ctx.today],
+  );
+  const chains = new Map<string, string[]>();
+  for (const r of chainRows) {
+    const chain = chains.get(r.start) ?? [];
+    chain.push(r.unit);
+    chains.set(r.start, chain);
+  }
+  const pairs = new Map<string, { u: string; c: string }>();
+  for (const ref of refs) for (const u of chains.get(ref.unitId) ?? [ref.unitId]) pairs.set(`${u}\u0000${ref.code}`, { u, c: ref.code });
+  const found = await query<{ id: string; unit_id: string; code: string }[]>(
+    em,
+    `select o.id, o.unit_id, o.code from organization o
+     join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on o.unit_id = x.u and o.code = x.c`,
+    [asJson([...pairs.values()])],
+  );
+  const inDb = new Map(found.map((o) => [`${o.unit_id}\u0000${o.code}`, o.id]));
+  return refs.map((ref) => {
+    for (const u of chains.get(ref.unitId) ?? [ref.unitId]) {
+      const key = `${u}\u0000${ref.code}`;
+      const id = inFile?.get(key) ?? inDb.get(key);
+      if (id) return id;
+    }
+    return undefined;
+  });
+}

@@ -1,0 +1,112 @@
+import { insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import type { ColumnMap, ColumnSpec } from './columns';
+import { asJson, query, type ImportContext } from './context';
+import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
+
+type Field = 'unitCode' | 'code' | 'headName' | 'address';
+
+export const HOUSEHOLD_COLUMNS: ColumnSpec<Field>[] = [
+  {
+    field: 'unitCode',
+    required: true,
+    label: 'Mã thôn',
+    aliases: ['Mã thôn', 'village_code', 'Mã đơn vị', 'unit_code', 'Mã thôn/tổ dân phố'],
+  },
+  { field: 'code', required: true, label: 'Mã hộ', aliases: ['Mã hộ', 'household_code', 'Mã hộ gia đình', 'code'] },
+  { field: 'headName', required: true, label: 'Chủ hộ', aliases: ['Chủ hộ', 'head_name', 'Họ tên chủ hộ', 'Tên chủ hộ', 'head'] },
+  { field: 'address', required: false, label: 'Địa chỉ', aliases: ['Địa chỉ', 'address'] },
+];
+
+interface Pending {
+  row: number;
+  unitCode: string;
+  code: string;
+  headName: string;
+  address: string | null;
+}
+
+/** Households live in a village (or, where there are no villages, a commune). */
+const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
+
+export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
+  const seen = new Map<string, number>();
+  let pending: Pending[] = [];
+  const column = (f: Field) => columns().header[f]!;
+
+  return {
+    columns: HOUSEHOLD_COLUMNS,
+
+    add(row: number, v: RowValues<Field>) {
+      let ok = true;
+      const fail = (f: Field, reason: string | undefined) => {
+        if (reason === undefined) return;
+        ctx.errors.add(row, column(f), v[f], reason);
+        ok = false;
+      };
+      fail('unitCode', checkCode(v.unitCode));
+      fail('code', checkCode(v.code));
+      fail('headName', checkText(v.headName, 200, true));
+      fail('address', checkText(v.address, 500, false));
+      if (!ok) return;
+      const key = `${v.unitCode}\u0000${v.code}`;
+      const first = seen.get(key);
+      if (first !== undefined) return fail('code', `Trùng mã hộ trong cùng thôn với dòng ${first}`);
+      seen.set(key, row);
+      pending.push({ row, unitCode: v.unitCode, code: v.code, headName: v.headName, address: v.address === '' ? null : v.address });
+    },
+
+    take(min: number) {
+      if (pending.length < min || pending.length === 0) return undefined;
+      const batch = pending;
+      pending = [];
+      return batch;
+    },
+
+    async write(batch: Pending[]) {
+      await ctx.resolveUnits(batch.map((p) => p.unitCode));
+      const rows: { u: string; c: string; n: string; a: string | null }[] = [];
+      for (const p of batch) {
+        const unit = ctx.unit(p.unitCode, UNIT_KINDS);
+        if (typeof unit === 'string') {
+          ctx.errors.add(p.row, column('unitCode'), p.unitCode, unit);
+          continue;
+        }
+        rows.push({ u: unit.id, c: p.code, n: p.headName, a: p.address });
+      }
+      if (rows.length === 0) return;
+      await ctx.em().transactional(async (em) => {
+        // unchanged rows match the WHERE of DO UPDATE as false: no new tuple, not returned, no event
+        const written = await query<{ id: string; unit_id: string; code: string; inserted: boolean }[]>(
+          em,
+          `insert into household as h (id, unit_id, code, head_name, address, created_by, updated_by)
+           select gen_random_uuid(), x.u, x.c, x.n, x.a, ?, ?
+           from jsonb_to_recordset(?::jsonb) as x(u uuid, c text, n text, a text)
+           on conflict (unit_id, code) do update
+             set head_name = excluded.head_name, address = excluded.address, updated_at = now(), updated_by = excluded.updated_by
+             where (h.head_name, h.address) is distinct from (excluded.head_name, excluded.address)
+           returning h.id, h.unit_id, h.code, (h.xmax = 0) as inserted`,
+          [ctx.actor, ctx.actor, asJson(rows)],
+        );
+        const time = new Date();
+        const events: CloudEvent[] = written.map((w) =>
+          newEvent(
+            w.inserted ? 'vn.xhht.org.household.registered.v1' : 'vn.xhht.org.household.updated.v1',
+            w.id,
+            { id: w.id, unitId: w.unit_id, code: w.code },
+            time,
+          ),
+        );
+        await insertOutboxBatch(ctx.catalog, (sql, params) => query(em, sql, params), events);
+        for (const w of written) {
+          if (w.inserted) ctx.counts.inserted++;
+          else ctx.counts.updated++;
+        }
+      });
+    },
+
+    async finish() {
+      const rest = this.take(1);
+      if (rest) await this.write(rest);
+    },
+  };
+}

@@ -1,0 +1,266 @@
+import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import { readOccupationalGroup, readSex, type ColumnMap, type ColumnSpec } from './columns';
+import { asJson, query, resolveOrganizationRefs, type ImportContext } from './context';
+import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
+
+type Field =
+  'unitCode' | 'code' | 'fullName' | 'birthYear' | 'sex' | 'occupationalGroup' | 'householdCode' | 'workplaceCode' | 'workplaceUnitCode';
+
+export const PERSON_COLUMNS: ColumnSpec<Field>[] = [
+  {
+    field: 'unitCode',
+    required: true,
+    label: 'Mã đơn vị',
+    aliases: ['Mã đơn vị', 'unit_code', 'Mã thôn', 'village_code', 'Mã xã', 'commune_code'],
+  },
+  { field: 'code', required: true, label: 'Mã công dân', aliases: ['Mã công dân', 'person_code', 'Mã người', 'Mã nhân khẩu', 'code'] },
+  { field: 'fullName', required: true, label: 'Họ và tên', aliases: ['Họ và tên', 'full_name', 'Họ tên', 'name'] },
+  { field: 'birthYear', required: true, label: 'Năm sinh', aliases: ['Năm sinh', 'birth_year'] },
+  { field: 'sex', required: true, label: 'Giới tính', aliases: ['Giới tính', 'sex', 'gender'] },
+  {
+    field: 'occupationalGroup',
+    required: true,
+    label: 'Nhóm nghề',
+    aliases: ['Nhóm nghề', 'occupational_group', 'Nhóm nghề nghiệp', 'Nghề nghiệp', 'occupation'],
+  },
+  { field: 'householdCode', required: false, label: 'Mã hộ', aliases: ['Mã hộ', 'household_code', 'Mã hộ gia đình'] },
+  {
+    field: 'workplaceCode',
+    required: false,
+    label: 'Mã nơi làm việc',
+    aliases: ['Mã nơi làm việc', 'workplace_code', 'Mã cơ quan', 'Mã tổ chức'],
+  },
+  {
+    field: 'workplaceUnitCode',
+    required: false,
+    label: 'Mã đơn vị nơi làm việc',
+    aliases: ['Mã đơn vị nơi làm việc', 'workplace_unit_code'],
+  },
+];
+
+interface Pending {
+  row: number;
+  unitCode: string;
+  code: string;
+  fullName: string;
+  birthYear: number;
+  sex: 'FEMALE' | 'MALE';
+  group: string;
+  householdCode: string;
+  workplaceCode: string;
+  workplaceUnitCode: string;
+}
+
+const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
+
+/**
+ * Persons: the household is looked up by its code in the person's own unit; the workplace by its
+ * code in the workplace unit given (or the person's unit) and, failing that, the units above it.
+ */
+export function personImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
+  const seen = new Map<string, number>();
+  let pending: Pending[] = [];
+  const column = (f: Field) => columns().header[f]!;
+  const thisYear = new Date().getUTCFullYear();
+
+  return {
+    columns: PERSON_COLUMNS,
+
+    add(row: number, v: RowValues<Field>) {
+      let ok = true;
+      const fail = (f: Field, reason: string | undefined) => {
+        if (reason === undefined) return;
+        ctx.errors.add(row, column(f), v[f], reason);
+        ok = false;
+      };
+      fail('unitCode', checkCode(v.unitCode));
+      fail('code', checkCode(v.code));
+      fail('fullName', checkText(v.fullName, 200, true));
+      const birthYear = /^\d{4}$/.test(v.birthYear) ? Number(v.birthYear) : NaN;
+      if (v.birthYear === '') fail('birthYear', 'Thiếu giá trị bắt buộc');
+      else if (!(birthYear >= 1900 && birthYear <= thisYear)) fail('birthYear', `Năm sinh phải là số từ 1900 đến ${thisYear}`);
+      const sex = readSex(v.sex);
+      if (v.sex === '') fail('sex', 'Thiếu giá trị bắt buộc');
+      else if (!sex) fail('sex', 'Giới tính phải là Nam hoặc Nữ (male/female)');
+      const group = readOccupationalGroup(v.occupationalGroup);
+      if (v.occupationalGroup === '') fail('occupationalGroup', 'Thiếu giá trị bắt buộc');
+      else if (!group)
+        fail(
+          'occupationalGroup',
+          'Nhóm nghề không hợp lệ; dùng: Nông dân, Công nhân, Cán bộ, công chức, viên chức, Giáo viên, Học sinh, sinh viên, Khác',
+        );
+      if (v.householdCode !== '') fail('householdCode', checkCode(v.householdCode));
+      if (v.workplaceCode !== '') fail('workplaceCode', checkCode(v.workplaceCode));
+      if (v.workplaceUnitCode !== '' && v.workplaceCode === '')
+        fail('workplaceCode', 'Có mã đơn vị nơi làm việc nhưng thiếu mã nơi làm việc');
+      if (!ok) return;
+      const key = `${v.unitCode}\u0000${v.code}`;
+      const first = seen.get(key);
+      if (first !== undefined) return fail('code', `Trùng mã công dân trong cùng đơn vị với dòng ${first}`);
+      seen.set(key, row);
+      pending.push({
+        row,
+        unitCode: v.unitCode,
+        code: v.code,
+        fullName: v.fullName,
+        birthYear,
+        sex: sex!,
+        group: group!,
+        householdCode: v.householdCode,
+        workplaceCode: v.workplaceCode,
+        workplaceUnitCode: v.workplaceUnitCode,
+      });
+    },
+
+    take(min: number) {
+      if (pending.length < min || pending.length === 0) return undefined;
+      const batch = pending;
+      pending = [];
+      return batch;
+    },
+
+    async write(batch: Pending[]) {
+      await ctx.resolveUnits(batch.flatMap((p) => (p.workplaceUnitCode ? [p.unitCode, p.workplaceUnitCode] : [p.unitCode])));
+      const located: { p: Pending; unitId: string; workplaceUnitId: string }[] = [];
+      for (const p of batch) {
+        const unit = ctx.unit(p.unitCode, UNIT_KINDS);
+        if (typeof unit === 'string') {
+          ctx.errors.add(p.row, column('unitCode'), p.unitCode, unit);
+          continue;
+        }
+        let workplaceUnitId = unit.id;
+        if (p.workplaceUnitCode) {
+          const wu = ctx.unit(p.workplaceUnitCode, null);
+          if (typeof wu === 'string') {
+            ctx.errors.add(p.row, column('workplaceUnitCode'), p.workplaceUnitCode, wu);
+            continue;
+          }
+          workplaceUnitId = wu.id;
+        }
+        located.push({ p, unitId: unit.id, workplaceUnitId });
+      }
+      if (located.length === 0) return;
+      const em = ctx.em();
+      const withHousehold = located.filter((l) => l.p.householdCode);
+      const households = new Map<string, string>();
+      if (withHousehold.length > 0) {
+        const found = await query<{ id: string; unit_id: string; code: string }[]>(
+          em,
+          `select h.id, h.unit_id, h.code from household h
+           join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on h.unit_id = x.u and h.code = x.c`,
+          [asJson(withHousehold.map((l) => ({ u: l.unitId, c: l.p.householdCode })))],
+        );
+        for (const h of found) households.set(`${h.unit_id}\u0000${h.code}`, h.id);
+      }
+      const withWorkplace = located.filter((l) => l.p.workplaceCode);
+      const workplaceIds = await resolveOrganizationRefs(
+        ctx,
+        em,
+        withWorkplace.map((l) => ({ unitId: l.workplaceUnitId, code: l.p.workplaceCode })),
+      );
+      const workplaces = new Map(withWorkplace.map((l, i) => [l, workplaceIds[i]]));
+
+      const rows: Record<string, unknown>[] = [];
+      for (const l of located) {
+        const { p } = l;
+        let householdId: string | null = null;
+        if (p.householdCode) {
+          householdId = households.get(`${l.unitId}\u0000${p.householdCode}`) ?? null;
+          if (!householdId) {
+            ctx.errors.add(
+              p.row,
+              column('householdCode'),
+              p.householdCode,
+              `Không có hộ mã "${p.householdCode}" trong đơn vị "${p.unitCode}"`,
+            );
+            continue;
+          }
+        }
+        let workplaceId: string | null = null;
+        if (p.workplaceCode) {
+          workplaceId = workplaces.get(l) ?? null;
+          if (!workplaceId) {
+            ctx.errors.add(
+              p.row,
+              column('workplaceCode'),
+              p.workplaceCode,
+              `Không có tổ chức mã "${p.workplaceCode}" tại đơn vị này hoặc đơn vị cấp trên`,
+            );
+            continue;
+          }
+        }
+        rows.push({
+          u: l.unitId,
+          c: p.code,
+          n: p.fullName,
+          f: foldVietnamese(p.fullName),
+          y: p.birthYear,
+          s: p.sex,
+          g: p.group,
+          h: householdId,
+          w: workplaceId,
+        });
+      }
+      if (rows.length === 0) return;
+      await em.transactional(async (tem) => {
+        const written = await query<
+          {
+            id: string;
+            unit_id: string;
+            code: string;
+            birth_year: number;
+            sex: 'FEMALE' | 'MALE';
+            occupational_group: string;
+            household_id: string | null;
+            workplace_id: string | null;
+            inserted: boolean;
+          }[]
+        >(
+          tem,
+          `insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
+             household_id, workplace_id, created_by, updated_by)
+           select gen_random_uuid(), x.u, x.c, x.n, x.f, x.y, x.s, x.g, x.h, x.w, ?, ?
+           from jsonb_to_recordset(?::jsonb) as x(u uuid, c text, n text, f text, y int, s text, g text, h uuid, w uuid)
+           on conflict (unit_id, code) do update
+             set full_name = excluded.full_name, name_folded = excluded.name_folded, birth_year = excluded.birth_year,
+                 sex = excluded.sex, occupational_group = excluded.occupational_group, household_id = excluded.household_id,
+                 workplace_id = excluded.workplace_id, updated_at = now(), updated_by = excluded.updated_by
+             where (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
+               is distinct from (excluded.full_name, excluded.birth_year, excluded.sex, excluded.occupational_group,
+                                 excluded.household_id, excluded.workplace_id)
+           returning p.id, p.unit_id, p.code, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id,
+             (p.xmax = 0) as inserted`,
+          [ctx.actor, ctx.actor, asJson(rows)],
+        );
+        const time = new Date();
+        const events: CloudEvent[] = written.map((w) =>
+          newEvent(
+            w.inserted ? 'vn.xhht.org.person.registered.v1' : 'vn.xhht.org.person.updated.v1',
+            w.id,
+            {
+              id: w.id,
+              unitId: w.unit_id,
+              code: w.code,
+              birthYear: w.birth_year,
+              sex: w.sex,
+              occupationalGroup: w.occupational_group,
+              householdId: w.household_id,
+              workplaceId: w.workplace_id,
+            },
+            time,
+          ),
+        );
+        await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);
+        for (const w of written) {
+          if (w.inserted) ctx.counts.inserted++;
+          else ctx.counts.updated++;
+        }
+      });
+    },
+
+    async finish() {
+      const rest = this.take(1);
+      if (rest) await this.write(rest);
+    },
+  };
+}
