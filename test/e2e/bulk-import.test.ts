@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { collectTopic, createUnit, eventually, sql, stack, uniqueCode } from '../support/stack';
+import { collectTopic, createUnit, eventually, gql, sql, stack, uniqueCode } from '../support/stack';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../services/org/dist/bulk-import/cli.js');
@@ -102,6 +102,11 @@ describe('bulk import of participants from CSV', () => {
       { code: 'H001', head_name: 'Lê Văn Cường', address: 'Bãi Vàng', created_by: 'test-import' },
     ]);
     expect(await outboxCount()).toBe(before + 3);
+    // imported households are found like registered ones: by the head's name without diacritics
+    const found = await gql(`query($u: ID!) { households(unitId: $u, search: "nguyen van an") { edges { node { code headName } } } }`, {
+      u: villageA.id,
+    });
+    expect(found.data!.households.edges).toEqual([{ node: { code: 'H001', headName: 'Nguyễn Văn An' } }]);
 
     const errors = report(first.errors);
     expect(errors.map(([row, column]) => [row, column])).toEqual([

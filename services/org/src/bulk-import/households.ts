@@ -1,4 +1,4 @@
-import { insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
 import type { ColumnMap, ColumnSpec } from './columns';
 import { asJson, query, type ImportContext } from './context';
 import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
@@ -64,25 +64,26 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
 
     async write(batch: Pending[]) {
       await ctx.resolveUnits(batch.map((p) => p.unitCode));
-      const rows: { u: string; c: string; n: string; a: string | null }[] = [];
+      const rows: { u: string; c: string; n: string; f: string; a: string | null }[] = [];
       for (const p of batch) {
         const unit = ctx.unit(p.unitCode, UNIT_KINDS);
         if (typeof unit === 'string') {
           ctx.errors.add(p.row, column('unitCode'), p.unitCode, unit);
           continue;
         }
-        rows.push({ u: unit.id, c: p.code, n: p.headName, a: p.address });
+        rows.push({ u: unit.id, c: p.code, n: p.headName, f: foldVietnamese(p.headName), a: p.address });
       }
       if (rows.length === 0) return;
       await ctx.em().transactional(async (em) => {
         // unchanged rows match the WHERE of DO UPDATE as false: no new tuple, not returned, no event
         const written = await query<{ id: string; unit_id: string; code: string; inserted: boolean }[]>(
           em,
-          `insert into household as h (id, unit_id, code, head_name, address, created_by, updated_by)
-           select gen_random_uuid(), x.u, x.c, x.n, x.a, ?, ?
-           from jsonb_to_recordset(?::jsonb) as x(u uuid, c text, n text, a text)
+          `insert into household as h (id, unit_id, code, head_name, head_name_folded, address, created_by, updated_by)
+           select gen_random_uuid(), x.u, x.c, x.n, x.f, x.a, ?, ?
+           from jsonb_to_recordset(?::jsonb) as x(u uuid, c text, n text, f text, a text)
            on conflict (unit_id, code) do update
-             set head_name = excluded.head_name, address = excluded.address, updated_at = now(), updated_by = excluded.updated_by
+             set head_name = excluded.head_name, head_name_folded = excluded.head_name_folded, address = excluded.address,
+                 updated_at = now(), updated_by = excluded.updated_by
              where (h.head_name, h.address) is distinct from (excluded.head_name, excluded.address)
            returning h.id, h.unit_id, h.code, (h.xmax = 0) as inserted`,
           [ctx.actor, ctx.actor, asJson(rows)],
