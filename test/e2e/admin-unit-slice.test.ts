@@ -158,6 +158,8 @@ describe('refusals', () => {
     }
     expect(await sql('org', 'select created_by from admin_unit where code = $1', [code])).toEqual([{ created_by: 'rival' }]);
     expect(await sql('org', `select 1 from outbox where payload->'data'->>'code' = $1`, [code])).toHaveLength(0);
+    // the rival row bypassed org (no event): remove it so the hierarchy stays what the topic says
+    await sql('org', `delete from admin_unit where code = $1 and created_by = 'rival'`, [code]);
   });
 
   it('answers UNAUTHENTICATED without a token, or with a forged one', async () => {
