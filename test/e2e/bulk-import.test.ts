@@ -44,10 +44,11 @@ describe('bulk import of participants from CSV', () => {
   let villageA: { id: string; code: string };
   let villageB: { id: string; code: string };
   let commune: { id: string; code: string };
+  let province: { id: string; code: string };
 
   beforeAll(async () => {
     const nation = await createUnit({ code: uniqueCode(), name: 'Việt Nam (nhập liệu)', kind: 'NATION', validFrom: '2025-07-01' });
-    const province = await createUnit({
+    province = await createUnit({
       code: uniqueCode(),
       name: 'Tỉnh Lạng Sơn',
       kind: 'PROVINCE',
@@ -231,6 +232,17 @@ describe('bulk import of participants from CSV', () => {
     const again = await importCsv('clans', 'clans.csv', clans);
     expect(again.stdout).toContain('thêm mới 0, cập nhật 0, không đổi 1');
     expect(await outboxCount()).toBe(before);
+  });
+
+  it('refuses a row whose unit is of the wrong level, naming both levels', async () => {
+    const res = await importCsv('households', 'wrong-level.csv', `Mã thôn,Mã hộ,Chủ hộ\n${province.code},H900,Đinh Văn Giáp\n`);
+    expect(res.code).toBe(0);
+    const [error] = report(res.errors);
+    expect(error!.slice(0, 2)).toEqual(['2', 'Mã thôn']);
+    expect(error![3]).toContain(
+      'là cấp Tỉnh, thành phố trực thuộc Trung ương; cần cấp Thôn, bản, ấp, tổ dân phố, khu phố hoặc Xã, phường, đặc khu',
+    );
+    expect(await sql('org', 'select 1 from household where code = $1', ['H900'])).toHaveLength(0);
   });
 
   it('stops with a non-zero exit when a required column is missing, writing nothing', async () => {

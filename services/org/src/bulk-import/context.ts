@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { EventCatalog, MikroORM } from '@xhht/infra';
-import type { AdminUnitKind } from '../admin-units/admin-unit-kind';
+import { uuidArray, type EventCatalog, type MikroORM } from '@xhht/infra';
+import { ADMIN_UNIT_KIND_NAMES, type AdminUnitKind } from '../admin-units/admin-unit-kind';
 import { findViewsByCode, type AdminUnitView } from '../admin-units/admin-unit.repository';
 import { csvField } from './csv';
 
@@ -81,19 +81,12 @@ export class ImportContext {
   unit(code: string, kinds: readonly AdminUnitKind[] | null): AdminUnitView | string {
     const view = this.units.get(code);
     if (!view) return `Không có đơn vị hành chính mã "${code}" còn hiệu lực ngày ${this.today}`;
-    if (kinds && !kinds.includes(view.kind)) return `Đơn vị "${code}" (${view.name}) không phải ${kinds.map(kindName).join(' hoặc ')}`;
+    if (kinds && !kinds.includes(view.kind)) {
+      return `Đơn vị "${code}" (${view.name}) là cấp ${ADMIN_UNIT_KIND_NAMES[view.kind]}; cần cấp ${kinds.map((k) => ADMIN_UNIT_KIND_NAMES[k]).join(' hoặc ')}`;
+    }
     return view;
   }
 }
-
-const KIND_NAMES: Record<AdminUnitKind, string> = {
-  NATION: 'quốc gia',
-  PROVINCE: 'tỉnh/thành phố',
-  DISTRICT: 'huyện/quận',
-  COMMUNE: 'xã/phường/đặc khu',
-  VILLAGE: 'thôn/tổ dân phố',
-};
-const kindName = (k: AdminUnitKind) => KIND_NAMES[k];
 
 /**
  * Runs SQL with bound parameters, in the EntityManager's transaction when it has one. MikroORM's
@@ -133,7 +126,7 @@ export async function resolveOrganizationRefs(
        where v.parent_id is not null and c.depth < 12
      )
      select start, unit from chain order by start, depth`,
-    [`{${starts.join(',')}}`, ctx.today, ctx.today],
+    [uuidArray(starts), ctx.today, ctx.today],
   );
   const chains = new Map<string, string[]>();
   for (const r of chainRows) {
