@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
 
 /** The codes domain errors carry in extensions.code. */
 export const ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR'] as const;
@@ -47,4 +48,11 @@ export function inputError(issues: { path: PropertyKey[]; message: string }[], r
     field,
     { issues: issues.map((i) => ({ field: [root, ...i.path.map(String)], message: i.message })) },
   );
+}
+
+/** Parses a mutation's input, or refuses it with BAD_USER_INPUT naming every offending field. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, root = 'input'): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw inputError(parsed.error.issues, root);
+  return parsed.data;
 }

@@ -25,3 +25,4 @@ export * from './replica/admin-unit-replica';
 export * from './stack/stack';
 export * from './stack/kafka-broker';
 export * from './text/vietnamese';
+export * from './db/sql-arrays';

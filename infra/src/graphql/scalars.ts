@@ -31,3 +31,13 @@ export const DateScalar = new GraphQLScalarType({
 export function todayInVietnam(now: Date = new Date()): string {
   return new Date(now.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 }
+
+/** The calendar day before an ISO date: the last day of whatever a change effective on `date` ended. */
+export function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a well-formed uuid; ids that are not are answered as "not found" without asking the database. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);

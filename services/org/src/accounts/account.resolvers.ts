@@ -1,11 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ROLES, badInput, foldVietnamese, forbidden, todayInVietnam, type RoleGrant } from '@xhht/infra';
+import { ROLES, badInput, foldVietnamese, forbidden, todayInVietnam, type RoleGrant, isUuid } from '@xhht/infra';
 import type { OrgContext } from '../context';
 import { Account, type RoleAssignment } from './account.entity';
 import { assignRole, createAccount, revokeRole, setAccountActive } from './manage-accounts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Accounts and roles are managed by system administrators alone, whatever scoped roles the caller holds. */
 function requireAdmin(ctx: OrgContext): void {
@@ -68,7 +66,7 @@ export const accountResolvers: GraphQLResolverMap<OrgContext> = {
       name: ctx.auth.principal.name ?? null,
       roles: ctx.auth.principal.roles,
       // tokens minted by the command line or tests carry subjects that are not accounts
-      account: UUID.test(ctx.auth.subject) ? ctx.loaders.account.load(ctx.auth.subject) : null,
+      account: isUuid(ctx.auth.subject) ? ctx.loaders.account.load(ctx.auth.subject) : null,
     }),
     accounts: (_: unknown, args: { first?: number; after?: string; search?: string }, ctx: OrgContext) => {
       requireAdmin(ctx);
@@ -76,7 +74,7 @@ export const accountResolvers: GraphQLResolverMap<OrgContext> = {
     },
     account: (_: unknown, args: { id: string }, ctx: OrgContext) => {
       if (args.id !== ctx.auth.subject) requireAdmin(ctx);
-      return UUID.test(args.id) ? ctx.loaders.account.load(args.id) : null;
+      return isUuid(args.id) ? ctx.loaders.account.load(args.id) : null;
     },
   },
   Mutation: {

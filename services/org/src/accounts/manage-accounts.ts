@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ROLES, ROLE_NAMES, badInput, conflict, foldVietnamese, inputError, notFound, todayInVietnam, type Role } from '@xhht/infra';
+import { ROLES, ROLE_NAMES, badInput, conflict, foldVietnamese, notFound, todayInVietnam, type Role, parseInput } from '@xhht/infra';
 import { ADMIN_UNIT_KIND_NAMES } from '../admin-units/admin-unit-kind';
 import { findViews } from '../admin-units/admin-unit.repository';
 import { Account, RoleAssignment } from './account.entity';
@@ -22,9 +22,7 @@ export const createAccountInput = z.object({
 
 /** Creates an active account without roles. Refused, with nothing written, when the username is taken. */
 export async function createAccount(em: EntityManager, raw: unknown, actor: string): Promise<Account> {
-  const parsed = createAccountInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  const input = parsed.data;
+  const input = parseInput(createAccountInput, raw);
   if ((await em.count(Account, { username: input.username })) > 0) {
     throw conflict(`Tên đăng nhập ${input.username} đã được sử dụng`, 'USERNAME_TAKEN', ['input', 'username']);
   }
@@ -54,9 +52,7 @@ export const assignRoleInput = z.object({
  * today; the same role over the same scope cannot be held twice at once.
  */
 export async function assignRole(em: EntityManager, raw: unknown, actor: string): Promise<RoleAssignment> {
-  const parsed = assignRoleInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  const input = parsed.data;
+  const input = parseInput(assignRoleInput, raw);
   const role = input.role as Role;
   const today = todayInVietnam();
 
@@ -121,9 +117,8 @@ const revokeRoleInput = z.object({ assignmentId: uuid('mã phân quyền') });
 
 /** Ends an assignment; the row stays with who revoked it and when. */
 export async function revokeRole(em: EntityManager, raw: unknown, actor: string): Promise<RoleAssignment> {
-  const parsed = revokeRoleInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  const assignment = await em.findOne(RoleAssignment, { id: parsed.data.assignmentId });
+  const { assignmentId } = parseInput(revokeRoleInput, raw);
+  const assignment = await em.findOne(RoleAssignment, { id: assignmentId });
   if (!assignment) throw notFound('Không tìm thấy phân quyền', 'ASSIGNMENT_NOT_FOUND', ['input', 'assignmentId']);
   if (assignment.revokedAt) throw conflict('Phân quyền này đã bị thu hồi', 'ASSIGNMENT_ALREADY_REVOKED', ['input', 'assignmentId']);
   assignment.revokedAt = new Date();
@@ -135,9 +130,7 @@ const setAccountActiveInput = z.object({ accountId: uuid('mã tài khoản'), ac
 
 /** Enables or disables sign-in. Tokens already issued run out on their own (they are short-lived). */
 export async function setAccountActive(em: EntityManager, raw: unknown, actor: string): Promise<Account> {
-  const parsed = setAccountActiveInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  const { accountId, active } = parsed.data;
+  const { accountId, active } = parseInput(setAccountActiveInput, raw);
   const account = await em.findOne(Account, { id: accountId });
   if (!account) throw notFound('Không tìm thấy tài khoản', 'ACCOUNT_NOT_FOUND', ['input', 'accountId']);
   // an administrator locking themselves out would need another administrator to undo it

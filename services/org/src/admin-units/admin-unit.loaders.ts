@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { vietnameseCollator } from '@xhht/infra';
+import { vietnameseCollator, uuidArray } from '@xhht/infra';
 import { findViews, toView, type AdminUnitView } from './admin-unit.repository';
 import type { AdminUnitVersion } from './admin-unit.entity';
 import type { AdminUnitChange, ChangeRole } from './admin-unit-change.entity';
@@ -11,7 +11,6 @@ export interface UnitAt {
   asOf: string;
 }
 const unitAtKey = (k: UnitAt) => `${k.id}@${k.asOf}`;
-const pgUuids = (ids: readonly string[]) => `{${[...new Set(ids)].join(',')}}`;
 
 /** Groups keys by date so each date costs one query. */
 async function byDate<T>(keys: readonly UnitAt[], load: (ids: string[], asOf: string) => Promise<Map<string, T>>) {
@@ -41,7 +40,7 @@ export const childrenLoader = (em: EntityManager) =>
           `select u.id, u.code, u.valid_from::text, u.valid_to::text, v.name, v.kind, v.subtype, v.parent_id
            from admin_unit_version v join admin_unit u on u.id = v.unit_id
            where v.parent_id = any(?::uuid[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)`,
-          [pgUuids(ids), asOf, asOf],
+          [uuidArray(ids), asOf, asOf],
         );
         const byParent = new Map<string, AdminUnitView[]>();
         for (const r of rows) {
@@ -63,7 +62,7 @@ export const versionsLoader = (em: EntityManager) =>
     const rows = await em.execute(
       `select unit_id as "unitId", valid_from::text as "validFrom", valid_to::text as "validTo", name, kind, subtype, parent_id as "parentId"
        from admin_unit_version where unit_id = any(?::uuid[]) order by valid_from`,
-      [pgUuids(ids)],
+      [uuidArray(ids)],
     );
     const byUnit = new Map<string, AdminUnitVersion[]>();
     for (const r of rows as AdminUnitVersion[]) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r]);
@@ -96,7 +95,7 @@ const changeRows = async (em: EntityManager, where: string, ids: readonly string
       `select c.id, c.type, c.effective_date::text, c.legal_basis, c.note, c.created_by, c.created_at, l.unit_id, l.role, l.partial
        from admin_unit_change c join admin_unit_change_unit l on l.change_id = c.id
        where ${where} = any(?::uuid[]) order by c.effective_date, c.created_at`,
-      [pgUuids(ids)],
+      [uuidArray(ids)],
     )
   ).map((r): ChangeLink => ({
     change: {
@@ -125,7 +124,7 @@ export const changesOfUnitLoader = (em: EntityManager) =>
   new DataLoader<string, ChangeLink[]>(async (unitIds) => {
     const rows = await em.execute<{ change_id: string }[]>(
       'select distinct change_id from admin_unit_change_unit where unit_id = any(?::uuid[])',
-      [pgUuids(unitIds)],
+      [uuidArray(unitIds)],
     );
     const all =
       rows.length > 0

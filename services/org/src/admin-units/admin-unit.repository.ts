@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AdminUnitSnapshot } from '@xhht/infra';
+import { textArray, uuidArray, type AdminUnitSnapshot } from '@xhht/infra';
 import type { AdminUnitKind, AdminUnitSubtype } from './admin-unit-kind';
 
 /** A unit as it stood on one date: identity and lifetime plus the version in force that day. */
@@ -53,7 +53,7 @@ export async function findViews(em: EntityManager, ids: readonly string[], asOf:
      order by u.id,
        (v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)) desc,
        abs(?::date - v.valid_from)`,
-    [`{${ids.join(',')}}`, asOf, asOf, asOf],
+    [uuidArray(ids), asOf, asOf, asOf],
   );
   return new Map(rows.map((r) => [r.id, toView(r, asOf)]));
 }
@@ -64,7 +64,7 @@ export async function findViewsByCode(em: EntityManager, codes: readonly string[
     `select u.id, u.code, u.valid_from::text, u.valid_to::text, v.name, v.kind, v.subtype, v.parent_id
      from admin_unit u join admin_unit_version v on v.unit_id = u.id
      where u.code = any(?::text[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)`,
-    [`{${codes.map((c) => JSON.stringify(c)).join(',')}}`, asOf, asOf],
+    [textArray(codes), asOf, asOf],
   );
   return new Map(rows.map((r) => [r.code, toView(r, asOf)]));
 }
@@ -154,7 +154,7 @@ export async function snapshots(em: EntityManager, ids: readonly string[]): Prom
        v.valid_from::text as version_from, v.valid_to::text as version_to
      from admin_unit u join admin_unit_version v on v.unit_id = u.id
      where u.id = any(?::uuid[]) order by u.id, v.valid_from`,
-    [`{${ids.join(',')}}`],
+    [uuidArray(ids)],
   );
   const byId = new Map<string, AdminUnitSnapshot>();
   for (const r of rows) {

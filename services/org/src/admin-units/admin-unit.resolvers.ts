@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { badInput, parseIsoDate, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, parseIsoDate, todayInVietnam, type CloudEvent, dayBefore, isUuid } from '@xhht/infra';
 import type { OrgContext } from '../context';
 import type { AdminUnitView } from './admin-unit.repository';
 import { findViewsByCode } from './admin-unit.repository';
@@ -18,9 +18,7 @@ import {
   type ChangeResult,
 } from './change-admin-units';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const dateArg = (asOf: unknown, fallback: string) => (asOf == null ? fallback : parseIsoDate(asOf));
-const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 type Args = Record<string, unknown>;
 const present = <T>(x: T | null): x is T => x !== null;
@@ -53,7 +51,7 @@ async function applyChange(ctx: OrgContext, work: (em: OrgContext['em']) => Prom
 export const adminUnitResolvers: GraphQLResolverMap<OrgContext> = {
   AdminUnit: {
     __resolveReference: (ref: { id: string }, ctx: OrgContext) =>
-      UUID.test(ref.id) ? ctx.loaders.adminUnit.load({ id: ref.id, asOf: todayInVietnam() }) : null,
+      isUuid(ref.id) ? ctx.loaders.adminUnit.load({ id: ref.id, asOf: todayInVietnam() }) : null,
     kindName: (unit: AdminUnitView) => ADMIN_UNIT_KIND_NAMES[unit.kind],
     subtypeName: (unit: AdminUnitView) => ADMIN_UNIT_SUBTYPES[unit.subtype].name,
     parent: async (unit: AdminUnitView, args: Args, ctx: OrgContext) => {
@@ -110,7 +108,7 @@ export const adminUnitResolvers: GraphQLResolverMap<OrgContext> = {
     adminUnit: async (_: unknown, args: Args, ctx: OrgContext) => {
       const asOf = dateArg(args.asOf, todayInVietnam());
       if (args.id != null && args.code != null) throw badInput('Chỉ nêu mã định danh (id) hoặc mã đơn vị (code)', 'ID_OR_CODE', ['code']);
-      if (typeof args.id === 'string') return UUID.test(args.id) ? ctx.loaders.adminUnit.load({ id: args.id, asOf }) : null;
+      if (typeof args.id === 'string') return isUuid(args.id) ? ctx.loaders.adminUnit.load({ id: args.id, asOf }) : null;
       if (typeof args.code === 'string') return (await findViewsByCode(ctx.em, [args.code.trim()], asOf)).get(args.code.trim()) ?? null;
       throw badInput('Cần mã định danh (id) hoặc mã đơn vị (code)', 'ID_OR_CODE', ['id']);
     },

@@ -6,12 +6,14 @@ import {
   badInput,
   conflict,
   foldVietnamese,
-  inputError,
   newEvent,
   notFound,
   parseIsoDate,
   type AdminUnitChangedData,
   type CloudEvent,
+  parseInput,
+  dayBefore,
+  uuidArray,
 } from '@xhht/infra';
 import { AdminUnit, AdminUnitVersion } from './admin-unit.entity';
 import { AdminUnitChange, AdminUnitChangeUnit, type AdminUnitChangeType, type ChangeRole } from './admin-unit-change.entity';
@@ -70,14 +72,6 @@ export interface ChangeResult {
   effectiveDate: string;
 }
 
-const dayBefore = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  return parsed.data;
-}
-
 /** Work shared by every change: lock, record, and build the event from the units' resulting state. */
 class ChangeWork {
   readonly change = new AdminUnitChange();
@@ -103,7 +97,7 @@ class ChangeWork {
   /** Locks the units (in id order, so two changes never deadlock) and returns them as of the effective date. */
   async lockAndRead(ids: string[], field: string[]): Promise<Map<string, AdminUnitView>> {
     const sorted = [...new Set(ids)].sort();
-    await this.em.execute('select id from admin_unit where id = any(?::uuid[]) order by id for update', [`{${sorted.join(',')}}`]);
+    await this.em.execute('select id from admin_unit where id = any(?::uuid[]) order by id for update', [uuidArray(sorted)]);
     const views = await findViews(this.em, sorted, this.date);
     for (const id of sorted) {
       const v = views.get(id);
@@ -206,7 +200,7 @@ class ChangeWork {
     return this.em.execute(
       `select unit_id as "unitId", parent_id as "parentId" from admin_unit_version
        where parent_id = any(?::uuid[]) and valid_from <= ?::date and (valid_to is null or valid_to >= ?::date)`,
-      [`{${ids.join(',')}}`, this.date, this.date],
+      [uuidArray(ids), this.date, this.date],
     );
   }
 
@@ -214,7 +208,7 @@ class ChangeWork {
   async requireCodeFree(code: string, field: string[], endingIds: string[]): Promise<void> {
     const rows = await this.em.execute<{ id: string }[]>(
       `select id from admin_unit where code = ? and (valid_to is null or valid_to >= ?::date) and not (id = any(?::uuid[]))`,
-      [code, this.date, `{${endingIds.join(',')}}`],
+      [code, this.date, uuidArray(endingIds)],
     );
     if (rows.length > 0) throw conflict(`Mã đơn vị ${code} đang được một đơn vị khác sử dụng vào ngày ${this.date}`, 'CODE_TAKEN', field);
   }
@@ -268,7 +262,7 @@ function subtypeFor(
 }
 
 export async function renameAdminUnit(em: EntityManager, raw: unknown, actor: string) {
-  const input = parse(renameInput, raw);
+  const input = parseInput(renameInput, raw);
   const work = new ChangeWork(em, 'RENAME', input.basis, actor);
   const unit = (await work.lockAndRead([input.unitId], ['input', 'unitId'])).get(input.unitId)!;
   if (unit.name === input.name) throw badInput('Tên mới trùng tên hiện tại', 'NAME_UNCHANGED', ['input', 'name']);
@@ -279,7 +273,7 @@ export async function renameAdminUnit(em: EntityManager, raw: unknown, actor: st
 }
 
 export async function reclassifyAdminUnit(em: EntityManager, raw: unknown, actor: string) {
-  const input = parse(reclassifyInput, raw);
+  const input = parseInput(reclassifyInput, raw);
   const work = new ChangeWork(em, 'RECLASSIFY', input.basis, actor);
   const unit = (await work.lockAndRead([input.unitId], ['input', 'unitId'])).get(input.unitId)!;
   if (ADMIN_UNIT_SUBTYPES[input.subtype].kind !== unit.kind) {
@@ -297,7 +291,7 @@ export async function reclassifyAdminUnit(em: EntityManager, raw: unknown, actor
 }
 
 export async function moveAdminUnit(em: EntityManager, raw: unknown, actor: string) {
-  const input = parse(moveInput, raw);
+  const input = parseInput(moveInput, raw);
   const work = new ChangeWork(em, 'MOVE', input.basis, actor);
   const views = await work.lockAndRead([input.unitId, input.newParentId], ['input', 'newParentId']);
   const unit = views.get(input.unitId)!;
@@ -315,7 +309,7 @@ export async function moveAdminUnit(em: EntityManager, raw: unknown, actor: stri
 }
 
 export async function mergeAdminUnits(em: EntityManager, raw: unknown, actor: string) {
-  const input = parse(mergeInput, raw);
+  const input = parseInput(mergeInput, raw);
   if (!input.intoUnitId === !input.newUnit) {
     throw badInput('Cần chọn đúng một: nhập vào đơn vị có sẵn (intoUnitId) hoặc thành đơn vị mới (newUnit)', 'MERGE_TARGET_REQUIRED', [
       'input',
@@ -374,7 +368,7 @@ export async function mergeAdminUnits(em: EntityManager, raw: unknown, actor: st
 }
 
 export async function splitAdminUnit(em: EntityManager, raw: unknown, actor: string) {
-  const input = parse(splitInput, raw);
+  const input = parseInput(splitInput, raw);
   const work = new ChangeWork(em, 'SPLIT', input.basis, actor);
   const unit = (await work.lockAndRead([input.unitId], ['input', 'unitId'])).get(input.unitId)!;
   await work.checkLatestVersionBefore(unit.id, unit.name);

@@ -4,7 +4,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badInput,
   conflict,
-  inputError,
   newEvent,
   parseIsoDate,
   todayInVietnam,
@@ -12,6 +11,7 @@ import {
   type AdminUnitCreatedData,
   ADMIN_UNIT_CREATED,
   foldVietnamese,
+  parseInput,
 } from '@xhht/infra';
 import { AdminUnit, AdminUnitVersion } from './admin-unit.entity';
 import {
@@ -47,9 +47,7 @@ export async function createAdminUnit(
   raw: unknown,
   actor: string,
 ): Promise<{ result: AdminUnitView; events: CloudEvent<AdminUnitCreatedData>[] }> {
-  const parsed = createAdminUnitInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  const input = parsed.data;
+  const input = parseInput(createAdminUnitInput, raw);
   const validFrom = input.validFrom ? parseIsoDate(input.validFrom) : todayInVietnam();
 
   const subtype = (input.subtype ??

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldVietnamese, inputError } from '@xhht/infra';
+import { foldVietnamese, parseInput } from '@xhht/infra';
 import { connection, pageWindow } from '../common/connection';
 import { ADMIN_UNIT_KINDS } from './admin-unit-kind';
 import { toView, type AdminUnitView } from './admin-unit.repository';
@@ -15,9 +15,7 @@ const listArgs = z.object({
 
 /** Units in force on `asOf`, filtered, in Vietnamese order (ICU collation), one page at a time. */
 export async function listAdminUnits(em: EntityManager, raw: unknown, asOf: string) {
-  const parsed = listArgs.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues, 'args');
-  const a = parsed.data;
+  const a = parseInput(listArgs, raw, 'args');
   const { limit, offset } = pageWindow(a);
   const where = ['v.valid_from <= ?::date', '(v.valid_to is null or v.valid_to >= ?::date)'];
   const params: unknown[] = [asOf, asOf];

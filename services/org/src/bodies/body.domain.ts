@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, inputError, newEvent, notFound, parseIsoDate, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, newEvent, notFound, parseIsoDate, todayInVietnam, type CloudEvent } from '@xhht/infra';
 import { requireLivingUnit } from '../common/units';
 import { Organization } from '../organizations/organization.entity';
 import { Body, BodyMember, BODY_KINDS, MEMBER_ROLES } from './body.entity';
@@ -37,12 +37,6 @@ export const establishBodyInput = z.object({
 });
 export const addBodyMemberInput = memberInput.extend({ bodyId: z.string().uuid('mã ban không hợp lệ'), validFrom: date.nullish() });
 export const endBodyMembershipInput = z.object({ memberId: z.string().uuid('mã thành viên không hợp lệ'), validTo: date.nullish() });
-
-export const parseBodyInput = <S extends z.ZodTypeAny>(schema: S, raw: unknown): z.infer<S> => {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  return parsed.data;
-};
 
 // members' names and positions are part of the public decision establishing the body
 const memberData = (m: BodyMember) => ({

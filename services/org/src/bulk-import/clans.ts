@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent, uuidArray } from '@xhht/infra';
 import type { ColumnMap, ColumnSpec } from './columns';
 import { asJson, query, type ImportContext } from './context';
 import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
@@ -211,7 +211,7 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
                coalesce((select jsonb_agg(jsonb_build_object('householdId', m.household_id, 'branchId', m.branch_id) order by m.household_id)
                          from clan_household m where m.clan_id = c.id), '[]'::jsonb) as households
              from clan c where c.id = any(?::uuid[])`,
-            [`{${changedIds.slice(i, i + CHUNK).join(',')}}`],
+            [uuidArray(changedIds.slice(i, i + CHUNK))],
           );
           const time = new Date();
           for (const s of states) {

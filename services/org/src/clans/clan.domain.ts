@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, foldVietnamese, inputError, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
 import { CODE, CODE_MESSAGE } from '../common/connection';
 import { requireLivingUnit } from '../common/units';
 import { findViews } from '../admin-units/admin-unit.repository';
@@ -31,12 +31,6 @@ export const updateClanInput = z.object({
   addHouseholds: z.array(member).max(5000).default([]),
   removeHouseholdIds: z.array(z.string().uuid('mã hộ không hợp lệ')).default([]),
 });
-
-export const parseClanInput = <S extends z.ZodTypeAny>(schema: S, raw: unknown): z.infer<S> => {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  return parsed.data;
-};
 
 async function eventData(em: EntityManager, c: Clan) {
   const branches = await em.find(ClanBranch, { clanId: c.id }, { orderBy: { name: 'asc' } });

@@ -1,12 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { todayInVietnam } from '@xhht/infra';
+import { todayInVietnam, parseInput, isUuid } from '@xhht/infra';
 import type { OrgContext } from '../context';
-import { UUID } from '../common/connection';
+
 import { listPage, type ListArgs } from '../common/list';
 import { Clan, ClanBranch, ClanHousehold } from './clan.entity';
-import { parseClanInput, registerClan, registerClanInput, updateClan, updateClanInput } from './clan.domain';
+import { registerClan, registerClanInput, updateClan, updateClanInput } from './clan.domain';
 
-const byId = (id: string, ctx: OrgContext) => (UUID.test(id) ? ctx.loaders.clan.load(id) : null);
+const byId = (id: string, ctx: OrgContext) => (isUuid(id) ? ctx.loaders.clan.load(id) : null);
 
 /** The clan's unit plus the units of every household a change adds or removes. */
 async function touchedUnits(ctx: OrgContext, clanUnitId: string, householdIds: string[]): Promise<string[]> {
@@ -46,7 +46,7 @@ export const clanResolvers: GraphQLResolverMap<OrgContext> = {
   },
   Mutation: {
     registerClan: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parseClanInput(registerClanInput, args.input);
+      const input = parseInput(registerClanInput, args.input);
       await ctx.loaders.scope.requireOfficerOver(
         ctx.auth,
         await touchedUnits(
@@ -60,7 +60,7 @@ export const clanResolvers: GraphQLResolverMap<OrgContext> = {
       return { clan: c };
     },
     updateClan: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parseClanInput(updateClanInput, args.input);
+      const input = parseInput(updateClanInput, args.input);
       const current = await ctx.loaders.clan.load(input.id);
       if (current) {
         const ids = [...input.addHouseholds.map((h) => h.householdId), ...input.removeHouseholdIds];

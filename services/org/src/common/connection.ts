@@ -45,11 +45,6 @@ export function connection<T>(nodes: T[], totalCount: number, offset: number): C
   };
 }
 
-/** `{a,b}` literal for `= any(?::uuid[])`. */
-export const uuidArray = (ids: Iterable<string>) => `{${[...ids].join(',')}}`;
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Local register code: what a commune office already writes in its books. */
 export const CODE = /^[0-9A-Za-z._/-]{1,50}$/;
 export const CODE_MESSAGE = 'mã gồm 1–50 chữ số, chữ cái, dấu chấm, gạch nối, gạch chéo';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldVietnamese, todayInVietnam } from '@xhht/infra';
+import { foldVietnamese, todayInVietnam, uuidArray } from '@xhht/infra';
 import { subtreeWithHistory } from '../admin-units/admin-unit.repository';
-import { connection, pageWindow, uuidArray, type Connection, type PageArgs } from './connection';
+import { connection, pageWindow, type Connection, type PageArgs } from './connection';
 
 export interface ListArgs extends PageArgs {
   unitId?: string | null;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, foldVietnamese, inputError, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
 import { CODE, CODE_MESSAGE } from '../common/connection';
 import { hasVillages, requireLivingUnit } from '../common/units';
 import { Person } from '../persons/person.entity';
@@ -32,12 +32,6 @@ export const moveHouseholdInput = z.object({
   unitId: z.string().uuid('mã đơn vị không hợp lệ'),
   code: z.string().trim().regex(CODE, CODE_MESSAGE).optional(),
 });
-
-export const parseHouseholdInput = <S extends z.ZodTypeAny>(schema: S, raw: unknown): z.infer<S> => {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  return parsed.data;
-};
 
 // no names: the head's name is personal data and stays in org
 const eventData = (h: Household) => ({ id: h.id, unitId: h.unitId, code: h.code });

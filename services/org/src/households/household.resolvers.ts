@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { todayInVietnam } from '@xhht/infra';
+import { todayInVietnam, parseInput, isUuid, uuidArray } from '@xhht/infra';
 import type { OrgContext } from '../context';
-import { UUID, uuidArray } from '../common/connection';
+
 import { listPage, type ListArgs } from '../common/list';
 import { readForbidden } from '../authorization/scope';
 import type { Person } from '../persons/person.entity';
@@ -9,7 +9,6 @@ import { Household } from './household.entity';
 import {
   moveHousehold,
   moveHouseholdInput,
-  parseHouseholdInput,
   registerHousehold,
   registerHouseholdInput,
   updateHousehold,
@@ -18,7 +17,7 @@ import {
 
 /** A household by id, FORBIDDEN when its personal data is outside the caller's scope. */
 export async function readableHousehold(id: string, ctx: OrgContext): Promise<Household | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const h = await ctx.loaders.household.load(id);
   if (!h) return null;
   if (!(await ctx.loaders.scope.canReadHousehold(ctx.auth, h))) throw readForbidden();
@@ -54,14 +53,14 @@ export const householdResolvers: GraphQLResolverMap<OrgContext> = {
   },
   Mutation: {
     registerHousehold: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parseHouseholdInput(registerHouseholdInput, args.input);
+      const input = parseInput(registerHouseholdInput, args.input);
       await ctx.loaders.scope.requireOfficerOver(ctx.auth, [input.unitId]);
       const h = await ctx.transact((em) => registerHousehold(em, input, ctx.auth.subject));
       ctx.logger.info({ householdId: h.id, unitId: h.unitId, actor: ctx.auth.subject }, 'household registered');
       return { household: h };
     },
     updateHousehold: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parseHouseholdInput(updateHouseholdInput, args.input);
+      const input = parseInput(updateHouseholdInput, args.input);
       const current = await ctx.loaders.household.load(input.id);
       if (current) await ctx.loaders.scope.requireOfficerOver(ctx.auth, [current.unitId]);
       const h = await ctx.transact((em) => updateHousehold(em, input, ctx.auth.subject));
@@ -69,7 +68,7 @@ export const householdResolvers: GraphQLResolverMap<OrgContext> = {
       return { household: h };
     },
     moveHousehold: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parseHouseholdInput(moveHouseholdInput, args.input);
+      const input = parseInput(moveHouseholdInput, args.input);
       const current = await ctx.loaders.household.load(input.id);
       const previousUnitId = current?.unitId;
       if (current) await ctx.loaders.scope.requireOfficerOver(ctx.auth, [current.unitId, input.unitId]);

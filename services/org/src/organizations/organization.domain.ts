@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, foldVietnamese, inputError, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, type CloudEvent, parseInput } from '@xhht/infra';
 import { CODE, CODE_MESSAGE } from '../common/connection';
 import { requireLivingUnit } from '../common/units';
 import { Organization, ORGANIZATION_TYPES } from './organization.entity';
@@ -66,9 +66,7 @@ export async function registerOrganization(
   raw: unknown,
   actor: string,
 ): Promise<{ result: Organization; events: CloudEvent[] }> {
-  const parsed = registerOrganizationInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  const input = parsed.data;
+  const input = parseInput(registerOrganizationInput, raw);
   const today = todayInVietnam();
   await requireLivingUnit(em, input.unitId, today, null, ['input', 'unitId']);
   await requireCodeFree(em, input.unitId, input.code);
@@ -91,11 +89,7 @@ export async function registerOrganization(
   return { result: o, events: [newEvent(ORGANIZATION_REGISTERED, o.id, organizationEventData(o))] };
 }
 
-export const parseUpdateOrganization = (raw: unknown) => {
-  const parsed = updateOrganizationInput.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  return parsed.data;
-};
+export const parseUpdateOrganization = (raw: unknown) => parseInput(updateOrganizationInput, raw);
 
 export async function updateOrganization(
   em: EntityManager,

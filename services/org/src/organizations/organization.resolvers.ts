@@ -1,12 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { forbidden, todayInVietnam } from '@xhht/infra';
+import { forbidden, todayInVietnam, isUuid } from '@xhht/infra';
 import type { OrgContext } from '../context';
-import { UUID } from '../common/connection';
+
 import { listPage, type ListArgs } from '../common/list';
 import { Organization, ORGANIZATION_TYPE_NAMES, type OrganizationType } from './organization.entity';
 import { parseUpdateOrganization, registerOrganization, updateOrganization } from './organization.domain';
 
-const byId = (id: string, ctx: OrgContext) => (UUID.test(id) ? ctx.loaders.organization.load(id) : null);
+const byId = (id: string, ctx: OrgContext) => (isUuid(id) ? ctx.loaders.organization.load(id) : null);
 
 export const organizationResolvers: GraphQLResolverMap<OrgContext> = {
   Organization: {
@@ -33,7 +33,7 @@ export const organizationResolvers: GraphQLResolverMap<OrgContext> = {
   },
   Mutation: {
     registerOrganization: async (_: unknown, args: { input: { unitId?: string } }, ctx: OrgContext) => {
-      if (typeof args.input.unitId === 'string' && UUID.test(args.input.unitId)) {
+      if (typeof args.input.unitId === 'string' && isUuid(args.input.unitId)) {
         await ctx.loaders.scope.requireOfficerOver(ctx.auth, [args.input.unitId]);
       } else ctx.auth.requireRole('COMMUNE_OFFICER');
       const o = await ctx.transact((em) => registerOrganization(em, args.input, ctx.auth.subject));

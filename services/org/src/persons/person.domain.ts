@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, foldVietnamese, inputError, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
 import { CODE, CODE_MESSAGE } from '../common/connection';
 import { requireLivingUnit } from '../common/units';
 import { Household } from '../households/household.entity';
@@ -41,12 +41,6 @@ export const updatePersonInput = z.object({
   householdId: z.string().uuid('mã hộ không hợp lệ').nullish(),
   workplaceId: z.string().uuid('mã nơi làm việc không hợp lệ').nullish(),
 });
-
-export const parsePersonInput = <S extends z.ZodTypeAny>(schema: S, raw: unknown): z.infer<S> => {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw inputError(parsed.error.issues);
-  return parsed.data;
-};
 
 // no name or other identifying detail: only what Learning Citizen rates are computed from
 export const personEventData = (p: Person) => ({

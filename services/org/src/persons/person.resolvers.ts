@@ -1,15 +1,15 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { forbidden, todayInVietnam } from '@xhht/infra';
+import { forbidden, todayInVietnam, parseInput, isUuid, uuidArray } from '@xhht/infra';
 import type { OrgContext } from '../context';
-import { UUID, uuidArray } from '../common/connection';
+
 import { listPage, type ListArgs } from '../common/list';
 import { readForbidden } from '../authorization/scope';
 import { readableHousehold } from '../households/household.resolvers';
 import { OCCUPATIONAL_GROUP_NAMES, Person, SEX_NAMES } from './person.entity';
-import { parsePersonInput, registerPerson, registerPersonInput, updatePerson, updatePersonInput } from './person.domain';
+import { registerPerson, registerPersonInput, updatePerson, updatePersonInput } from './person.domain';
 
 async function readablePerson(id: string, ctx: OrgContext): Promise<Person | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const p = await ctx.loaders.person.load(id);
   if (!p) return null;
   if (!(await ctx.loaders.scope.canReadPerson(ctx.auth, p))) throw readForbidden();
@@ -19,7 +19,7 @@ async function readablePerson(id: string, ctx: OrgContext): Promise<Person | nul
 /** Units a change to a person touches: its own and its household's (when it has one and it exists). */
 async function touchedUnits(ctx: OrgContext, unitId: string, householdId?: string | null): Promise<string[]> {
   const units = [unitId];
-  if (householdId && UUID.test(householdId)) {
+  if (householdId && isUuid(householdId)) {
     const h = await ctx.loaders.household.load(householdId);
     if (h) units.push(h.unitId);
   }
@@ -48,13 +48,13 @@ export const personResolvers: GraphQLResolverMap<OrgContext> = {
           params: [uuidArray(units), uuidArray(ctx.loaders.scope.staffOrganizations(ctx.auth))],
         });
       }
-      if (args.workplaceId) where.push({ sql: 'workplace_id = ?::uuid', params: [UUID.test(args.workplaceId) ? args.workplaceId : null] });
+      if (args.workplaceId) where.push({ sql: 'workplace_id = ?::uuid', params: [isUuid(args.workplaceId) ? args.workplaceId : null] });
       return listPage(ctx.em, Person, { table: 'person', nameColumn: 'full_name', foldedColumn: 'name_folded', where }, args);
     },
   },
   Mutation: {
     registerPerson: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parsePersonInput(registerPersonInput, args.input);
+      const input = parseInput(registerPersonInput, args.input);
       const staff = !!input.workplaceId && ctx.loaders.scope.staffOrganizations(ctx.auth).includes(input.workplaceId);
       if (
         !staff &&
@@ -67,7 +67,7 @@ export const personResolvers: GraphQLResolverMap<OrgContext> = {
       return { person: p };
     },
     updatePerson: async (_: unknown, args: { input: unknown }, ctx: OrgContext) => {
-      const input = parsePersonInput(updatePersonInput, args.input);
+      const input = parseInput(updatePersonInput, args.input);
       const current = await ctx.loaders.person.load(input.id);
       if (current) {
         // an organization officer edits its staff, and may not move them to another workplace

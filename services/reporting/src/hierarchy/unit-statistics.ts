@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { adminUnitReplicaHandlers, todayInVietnam, type EventHandler } from '@xhht/infra';
+import { adminUnitReplicaHandlers, todayInVietnam, type EventHandler, uuidArray } from '@xhht/infra';
 
 /** Reporting's copy of the hierarchy with its history, fed only by org's events. */
 export const hierarchyHandlers: Record<string, EventHandler> = adminUnitReplicaHandlers;
@@ -13,7 +13,7 @@ export const childUnitCountLoader = (em: EntityManager) =>
       `select parent_id, count(*) as n from admin_unit_version_replica
        where parent_id = any(?::uuid[]) and valid_from <= ?::date and (valid_to is null or valid_to >= ?::date)
        group by parent_id`,
-      [`{${ids.join(',')}}`, today, today],
+      [uuidArray(ids), today, today],
     );
     const byId = new Map(rows.map((r) => [r.parent_id, Number(r.n)]));
     return ids.map((id) => byId.get(id) ?? 0);
