@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent, uuidArray } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
+import { CLAN_REGISTERED, CLAN_UPDATED, clanEventData } from '../clans/clan.domain';
 import type { ColumnMap, ColumnSpec } from './columns';
-import { asJson, query, type ImportContext } from './context';
-import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
+import { asJson, idsByNaturalKey, naturalKey, query, type ImportContext } from './context';
+import { checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field = 'unitCode' | 'code' | 'name' | 'branch' | 'memberUnitCode' | 'memberHouseholdCode';
 
@@ -48,12 +49,8 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
     columns: CLAN_COLUMNS,
 
     add(row: number, v: RowValues<Field>) {
-      let ok = true;
-      const fail = (f: Field, reason: string | undefined) => {
-        if (reason === undefined) return;
-        ctx.errors.add(row, column(f), v[f], reason);
-        ok = false;
-      };
+      const check = rowCheck(ctx, row, v, column);
+      const fail = check.fail;
       fail('unitCode', checkCode(v.unitCode));
       fail('code', checkCode(v.code));
       fail('name', checkText(v.name, 200, true));
@@ -62,15 +59,13 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
         fail('memberUnitCode', checkCode(v.memberUnitCode));
         fail('memberHouseholdCode', checkCode(v.memberHouseholdCode));
       }
-      if (!ok) return;
-      const clanKey = `${v.unitCode}\u0000${v.code}`;
+      if (!check.ok) return;
+      const clanKey = naturalKey(v.unitCode, v.code);
       const known = clanNames.get(clanKey);
       if (known && known.name !== v.name) return fail('name', `Tên dòng họ khác với dòng ${known.row} ("${known.name}")`);
       if (v.memberHouseholdCode !== '') {
-        const memberKey = `${clanKey}\u0000${v.memberUnitCode}\u0000${v.memberHouseholdCode}`;
-        const first = members.get(memberKey);
+        const first = earlierRow(members, `${clanKey}\u0000${v.memberUnitCode}\u0000${v.memberHouseholdCode}`, row);
         if (first !== undefined) return fail('memberHouseholdCode', `Hộ này đã có trong dòng họ ở dòng ${first}`);
-        members.set(memberKey, row);
       }
       if (!known) clanNames.set(clanKey, { name: v.name, row });
       all.push({ row, ...v });
@@ -100,19 +95,13 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
         }
         located.push({ ...p, unitId: unit.id, memberUnitId });
       }
-      const households = new Map<string, string>();
-      const withMember = located.filter((l) => l.memberUnitId);
-      for (let i = 0; i < withMember.length; i += CHUNK) {
-        const found = await query<{ id: string; unit_id: string; code: string }[]>(
-          em,
-          `select h.id, h.unit_id, h.code from household h
-           join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on h.unit_id = x.u and h.code = x.c`,
-          [asJson(withMember.slice(i, i + CHUNK).map((l) => ({ u: l.memberUnitId, c: l.memberHouseholdCode })))],
-        );
-        for (const h of found) households.set(`${h.unit_id}\u0000${h.code}`, h.id);
-      }
+      const households = await idsByNaturalKey(
+        em,
+        'household',
+        located.filter((l) => l.memberUnitId).map((l) => ({ unitId: l.memberUnitId!, code: l.memberHouseholdCode })),
+      );
       const good = located.filter((l) => {
-        if (!l.memberUnitId || households.has(`${l.memberUnitId}\u0000${l.memberHouseholdCode}`)) return true;
+        if (!l.memberUnitId || households.has(naturalKey(l.memberUnitId, l.memberHouseholdCode))) return true;
         ctx.errors.add(
           l.row,
           column('memberHouseholdCode'),
@@ -126,7 +115,7 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
       // one entry per clan (the first good row gives its name), with the branches and members the file lists
       const clans = new Map<string, { unitId: string; code: string; name: string; id: string; branches: Set<string> }>();
       for (const l of good) {
-        const key = `${l.unitId}\u0000${l.code}`;
+        const key = naturalKey(l.unitId, l.code);
         const clan = clans.get(key) ?? { unitId: l.unitId, code: l.code, name: l.name, id: '', branches: new Set<string>() };
         if (l.branch) clan.branches.add(l.branch);
         clans.set(key, clan);
@@ -153,14 +142,9 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
             ],
           );
           for (const w of written) changed.set(w.id, w.inserted);
-          const ids = await query<{ id: string; unit_id: string; code: string }[]>(
-            tem,
-            `select c.id, c.unit_id, c.code from clan c
-             join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on c.unit_id = x.u and c.code = x.c`,
-            [asJson(clanList.slice(i, i + CHUNK).map((c) => ({ u: c.unitId, c: c.code })))],
-          );
-          for (const r of ids) clans.get(`${r.unit_id}\u0000${r.code}`)!.id = r.id;
         }
+        const ids = await idsByNaturalKey(tem, 'clan', clanList);
+        for (const c of clanList) c.id = ids.get(naturalKey(c.unitId, c.code))!;
         const touch = (id: string) => {
           if (!changed.has(id)) changed.set(id, false);
         };
@@ -180,8 +164,8 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
         const memberRows = good
           .filter((l) => l.memberUnitId)
           .map((l) => ({
-            c: clans.get(`${l.unitId}\u0000${l.code}`)!.id,
-            h: households.get(`${l.memberUnitId}\u0000${l.memberHouseholdCode}`)!,
+            c: clans.get(naturalKey(l.unitId, l.code))!.id,
+            h: households.get(naturalKey(l.memberUnitId!, l.memberHouseholdCode))!,
             b: l.branch || null,
           }));
         for (let i = 0; i < memberRows.length; i += CHUNK) {
@@ -200,42 +184,16 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
         }
 
         // events carry the clan's whole resulting state
-        const changedIds = [...changed.keys()];
-        const events: CloudEvent[] = [];
-        for (let i = 0; i < changedIds.length; i += CHUNK) {
-          const states = await query<{ id: string; unit_id: string; code: string; name: string; branches: unknown; households: unknown }[]>(
+        const written = [...changed].map(([id, inserted]) => ({ id, inserted }));
+        const states = new Map<string, object>();
+        for (let i = 0; i < written.length; i += CHUNK) {
+          for (const [id, state] of await clanEventData(
             tem,
-            `select c.id, c.unit_id, c.code, c.name,
-               coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'name', b.name, 'unitId', b.unit_id) order by b.name)
-                         from clan_branch b where b.clan_id = c.id), '[]'::jsonb) as branches,
-               coalesce((select jsonb_agg(jsonb_build_object('householdId', m.household_id, 'branchId', m.branch_id) order by m.household_id)
-                         from clan_household m where m.clan_id = c.id), '[]'::jsonb) as households
-             from clan c where c.id = any(?::uuid[])`,
-            [uuidArray(changedIds.slice(i, i + CHUNK))],
-          );
-          const time = new Date();
-          for (const s of states) {
-            const inserted = changed.get(s.id)!;
-            events.push(
-              newEvent(
-                inserted ? 'vn.xhht.org.clan.registered.v1' : 'vn.xhht.org.clan.updated.v1',
-                s.id,
-                {
-                  id: s.id,
-                  unitId: s.unit_id,
-                  code: s.code,
-                  name: s.name,
-                  branches: typeof s.branches === 'string' ? JSON.parse(s.branches) : s.branches,
-                  households: typeof s.households === 'string' ? JSON.parse(s.households) : s.households,
-                },
-                time,
-              ),
-            );
-            if (inserted) ctx.counts.inserted++;
-            else ctx.counts.updated++;
-          }
+            written.slice(i, i + CHUNK).map((w) => w.id),
+          ))
+            states.set(id, state);
         }
-        await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);
+        await stageWrittenEvents(ctx, tem, { registered: CLAN_REGISTERED, updated: CLAN_UPDATED }, written, (w) => states.get(w.id)!);
       });
     },
   };

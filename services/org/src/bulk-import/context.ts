@@ -135,20 +135,42 @@ export async function resolveOrganizationRefs(
     chains.set(r.start, chain);
   }
   const pairs = new Map<string, { u: string; c: string }>();
-  for (const ref of refs) for (const u of chains.get(ref.unitId) ?? [ref.unitId]) pairs.set(`${u}\u0000${ref.code}`, { u, c: ref.code });
+  for (const ref of refs) for (const u of chains.get(ref.unitId) ?? [ref.unitId]) pairs.set(naturalKey(u, ref.code), { u, c: ref.code });
   const found = await query<{ id: string; unit_id: string; code: string }[]>(
     em,
     `select o.id, o.unit_id, o.code from organization o
      join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on o.unit_id = x.u and o.code = x.c`,
     [asJson([...pairs.values()])],
   );
-  const inDb = new Map(found.map((o) => [`${o.unit_id}\u0000${o.code}`, o.id]));
+  const inDb = new Map(found.map((o) => [naturalKey(o.unit_id, o.code), o.id]));
   return refs.map((ref) => {
     for (const u of chains.get(ref.unitId) ?? [ref.unitId]) {
-      const key = `${u}\u0000${ref.code}`;
+      const key = naturalKey(u, ref.code);
       const id = inFile?.get(key) ?? inDb.get(key);
       if (id) return id;
     }
     return undefined;
   });
 }
+
+/** Ids of existing rows of a participant table by natural key, as a map from `unitId\0code`. */
+export async function idsByNaturalKey(
+  em: EntityManager,
+  table: 'household' | 'organization' | 'clan',
+  keys: { unitId: string; code: string }[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += 5000) {
+    const found = await query<{ id: string; unit_id: string; code: string }[]>(
+      em,
+      `select t.id, t.unit_id, t.code from ${table} t
+       join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on t.unit_id = x.u and t.code = x.c`,
+      [asJson(keys.slice(i, i + 5000).map((k) => ({ u: k.unitId, c: k.code })))],
+    );
+    for (const r of found) ids.set(naturalKey(r.unit_id, r.code), r.id);
+  }
+  return ids;
+}
+
+/** Map key of a natural key (unit id or code, participant code). */
+export const naturalKey = (unitId: string, code: string): string => `${unitId}\u0000${code}`;

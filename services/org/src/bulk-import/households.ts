@@ -1,7 +1,8 @@
-import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
+import { HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED, householdEventData } from '../households/household.domain';
 import type { ColumnMap, ColumnSpec } from './columns';
-import { asJson, query, type ImportContext } from './context';
-import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
+import { asJson, naturalKey, query, type ImportContext } from './context';
+import { Batches, checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field = 'unitCode' | 'code' | 'headName' | 'address';
 
@@ -30,37 +31,25 @@ const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
 
 export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
   const seen = new Map<string, number>();
-  let pending: Pending[] = [];
+  const batches = new Batches<Pending>();
   const column = (f: Field) => columns().header[f]!;
 
   return {
     columns: HOUSEHOLD_COLUMNS,
 
     add(row: number, v: RowValues<Field>) {
-      let ok = true;
-      const fail = (f: Field, reason: string | undefined) => {
-        if (reason === undefined) return;
-        ctx.errors.add(row, column(f), v[f], reason);
-        ok = false;
-      };
-      fail('unitCode', checkCode(v.unitCode));
-      fail('code', checkCode(v.code));
-      fail('headName', checkText(v.headName, 200, true));
-      fail('address', checkText(v.address, 500, false));
-      if (!ok) return;
-      const key = `${v.unitCode}\u0000${v.code}`;
-      const first = seen.get(key);
-      if (first !== undefined) return fail('code', `Trùng mã hộ trong cùng thôn với dòng ${first}`);
-      seen.set(key, row);
-      pending.push({ row, unitCode: v.unitCode, code: v.code, headName: v.headName, address: v.address === '' ? null : v.address });
+      const check = rowCheck(ctx, row, v, column);
+      check.fail('unitCode', checkCode(v.unitCode));
+      check.fail('code', checkCode(v.code));
+      check.fail('headName', checkText(v.headName, 200, true));
+      check.fail('address', checkText(v.address, 500, false));
+      if (!check.ok) return;
+      const first = earlierRow(seen, naturalKey(v.unitCode, v.code), row);
+      if (first !== undefined) return check.fail('code', `Trùng mã hộ trong cùng thôn với dòng ${first}`);
+      batches.push({ row, unitCode: v.unitCode, code: v.code, headName: v.headName, address: v.address === '' ? null : v.address });
     },
 
-    take(min: number) {
-      if (pending.length < min || pending.length === 0) return undefined;
-      const batch = pending;
-      pending = [];
-      return batch;
-    },
+    take: (min: number) => batches.take(min),
 
     async write(batch: Pending[]) {
       await ctx.resolveUnits(batch.map((p) => p.unitCode));
@@ -76,7 +65,7 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
       if (rows.length === 0) return;
       await ctx.em().transactional(async (em) => {
         // unchanged rows match the WHERE of DO UPDATE as false: no new tuple, not returned, no event
-        const written = await query<{ id: string; unit_id: string; code: string; inserted: boolean }[]>(
+        const written = await query<{ id: string; unitId: string; code: string; inserted: boolean }[]>(
           em,
           `insert into household as h (id, unit_id, code, head_name, head_name_folded, address, created_by, updated_by)
            select gen_random_uuid(), x.u, x.c, x.n, x.f, x.a, ?, ?
@@ -85,28 +74,15 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
              set head_name = excluded.head_name, head_name_folded = excluded.head_name_folded, address = excluded.address,
                  updated_at = now(), updated_by = excluded.updated_by
              where (h.head_name, h.address) is distinct from (excluded.head_name, excluded.address)
-           returning h.id, h.unit_id, h.code, (h.xmax = 0) as inserted`,
+           returning h.id, h.unit_id as "unitId", h.code, (h.xmax = 0) as inserted`,
           [ctx.actor, ctx.actor, asJson(rows)],
         );
-        const time = new Date();
-        const events: CloudEvent[] = written.map((w) =>
-          newEvent(
-            w.inserted ? 'vn.xhht.org.household.registered.v1' : 'vn.xhht.org.household.updated.v1',
-            w.id,
-            { id: w.id, unitId: w.unit_id, code: w.code },
-            time,
-          ),
-        );
-        await insertOutboxBatch(ctx.catalog, (sql, params) => query(em, sql, params), events);
-        for (const w of written) {
-          if (w.inserted) ctx.counts.inserted++;
-          else ctx.counts.updated++;
-        }
+        await stageWrittenEvents(ctx, em, { registered: HOUSEHOLD_REGISTERED, updated: HOUSEHOLD_UPDATED }, written, householdEventData);
       });
     },
 
     async finish() {
-      const rest = this.take(1);
+      const rest = batches.take(1);
       if (rest) await this.write(rest);
     },
   };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
+import { ORGANIZATION_REGISTERED, ORGANIZATION_UPDATED, organizationEventData } from '../organizations/organization.domain';
 import { readOrganizationType, type ColumnMap, type ColumnSpec, type OrganizationType } from './columns';
-import { asJson, query, resolveOrganizationRefs, type ImportContext } from './context';
-import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
+import { asJson, idsByNaturalKey, naturalKey, query, resolveOrganizationRefs, type ImportContext } from './context';
+import { checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field = 'unitCode' | 'code' | 'name' | 'type' | 'parentCode' | 'parentUnitCode';
 
@@ -57,12 +58,8 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
     columns: ORGANIZATION_COLUMNS,
 
     add(row: number, v: RowValues<Field>) {
-      let ok = true;
-      const fail = (f: Field, reason: string | undefined) => {
-        if (reason === undefined) return;
-        ctx.errors.add(row, column(f), v[f], reason);
-        ok = false;
-      };
+      const check = rowCheck(ctx, row, v, column);
+      const fail = check.fail;
       fail('unitCode', checkCode(v.unitCode));
       fail('code', checkCode(v.code));
       fail('name', checkText(v.name, 300, true));
@@ -73,13 +70,11 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
       if (v.parentCode !== '') fail('parentCode', checkCode(v.parentCode));
       if (v.parentUnitCode !== '' && v.parentCode === '')
         fail('parentCode', 'Có mã đơn vị của tổ chức cấp trên nhưng thiếu mã tổ chức cấp trên');
-      if (!ok) return;
+      if (!check.ok) return;
       const parentUnitCode = v.parentUnitCode || v.unitCode;
       if (v.parentCode === v.code && parentUnitCode === v.unitCode) return fail('parentCode', 'Tổ chức không thể là cấp trên của chính nó');
-      const key = `${v.unitCode}\u0000${v.code}`;
-      const first = seen.get(key);
+      const first = earlierRow(seen, naturalKey(v.unitCode, v.code), row);
       if (first !== undefined) return fail('code', `Trùng mã tổ chức trong cùng đơn vị với dòng ${first}`);
-      seen.set(key, row);
       all.push({ row, unitCode: v.unitCode, code: v.code, name: v.name, type: type!, parentCode: v.parentCode, parentUnitCode });
     },
 
@@ -111,22 +106,17 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
       if (located.length === 0) return;
       const em = ctx.em();
       // ids: the existing one for a known (unit, code), a new one otherwise, so parents in the file can be referenced
-      const existing = new Map<string, string>();
-      for (let i = 0; i < located.length; i += CHUNK) {
-        const found = await query<{ id: string; unit_id: string; code: string }[]>(
-          em,
-          `select o.id, o.unit_id, o.code from organization o
-           join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on o.unit_id = x.u and o.code = x.c`,
-          [asJson(located.slice(i, i + CHUNK).map((l) => ({ u: l.unitId, c: l.code })))],
-        );
-        for (const o of found) existing.set(`${o.unit_id}\u0000${o.code}`, o.id);
-      }
-      for (const l of located) l.id = existing.get(`${l.unitId}\u0000${l.code}`) ?? randomUUID();
+      const existing = await idsByNaturalKey(
+        em,
+        'organization',
+        located.map((l) => ({ unitId: l.unitId, code: l.code })),
+      );
+      for (const l of located) l.id = existing.get(naturalKey(l.unitId, l.code)) ?? randomUUID();
 
       // parents: a rejected parent rejects its children, until nothing changes
       let live = located;
       for (;;) {
-        const inFile = new Map(live.map((l) => [`${l.unitId}\u0000${l.code}`, l.id]));
+        const inFile = new Map(live.map((l) => [naturalKey(l.unitId, l.code), l.id]));
         const withParent = live.filter((l) => l.parentCode);
         const parentIds = await resolveOrganizationRefs(
           ctx,
@@ -163,19 +153,7 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
             t: l.type,
             p: l.parentId,
           }));
-          const written = await query<
-            {
-              id: string;
-              unit_id: string;
-              code: string;
-              name: string;
-              type: string;
-              parent_id: string | null;
-              valid_from: string;
-              valid_to: string | null;
-              inserted: boolean;
-            }[]
-          >(
+          const written = await query<(Parameters<typeof organizationEventData>[0] & { inserted: boolean })[]>(
             tem,
             `insert into organization as o (id, unit_id, code, name, name_folded, type, parent_id, valid_from, created_by, updated_by)
              select x.i, x.u, x.c, x.n, x.f, x.t, x.p, ?::date, ?, ?
@@ -184,33 +162,17 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
                set name = excluded.name, name_folded = excluded.name_folded, type = excluded.type, parent_id = excluded.parent_id,
                    updated_at = now(), updated_by = excluded.updated_by
                where (o.name, o.type, o.parent_id) is distinct from (excluded.name, excluded.type, excluded.parent_id)
-             returning o.id, o.unit_id, o.code, o.name, o.type, o.parent_id, o.valid_from::text, o.valid_to::text,
-               (o.xmax = 0) as inserted`,
+             returning o.id, o.unit_id as "unitId", o.code, o.name, o.type, o.parent_id as "parentId",
+               o.valid_from::text as "validFrom", o.valid_to::text as "validTo", (o.xmax = 0) as inserted`,
             [ctx.today, ctx.actor, ctx.actor, asJson(rows)],
           );
-          const time = new Date();
-          const events: CloudEvent[] = written.map((w) =>
-            newEvent(
-              w.inserted ? 'vn.xhht.org.organization.registered.v1' : 'vn.xhht.org.organization.updated.v1',
-              w.id,
-              {
-                id: w.id,
-                unitId: w.unit_id,
-                code: w.code,
-                name: w.name,
-                type: w.type,
-                parentId: w.parent_id,
-                validFrom: w.valid_from,
-                validTo: w.valid_to,
-              },
-              time,
-            ),
+          await stageWrittenEvents(
+            ctx,
+            tem,
+            { registered: ORGANIZATION_REGISTERED, updated: ORGANIZATION_UPDATED },
+            written,
+            organizationEventData,
           );
-          await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);
-          for (const w of written) {
-            if (w.inserted) ctx.counts.inserted++;
-            else ctx.counts.updated++;
-          }
         }
       });
     },

@@ -1,7 +1,8 @@
-import { foldVietnamese, insertOutboxBatch, newEvent, type CloudEvent } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
+import { PERSON_REGISTERED, PERSON_UPDATED, personEventData } from '../persons/person.domain';
 import { readOccupationalGroup, readSex, type ColumnMap, type ColumnSpec } from './columns';
-import { asJson, query, resolveOrganizationRefs, type ImportContext } from './context';
-import { checkCode, checkText, type KindImporter, type RowValues } from './kind';
+import { asJson, idsByNaturalKey, naturalKey, query, resolveOrganizationRefs, type ImportContext } from './context';
+import { Batches, checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field =
   'unitCode' | 'code' | 'fullName' | 'birthYear' | 'sex' | 'occupationalGroup' | 'householdCode' | 'workplaceCode' | 'workplaceUnitCode';
@@ -59,7 +60,7 @@ const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
  */
 export function personImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
   const seen = new Map<string, number>();
-  let pending: Pending[] = [];
+  const batches = new Batches<Pending>();
   const column = (f: Field) => columns().header[f]!;
   const thisYear = new Date().getUTCFullYear();
 
@@ -67,12 +68,8 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
     columns: PERSON_COLUMNS,
 
     add(row: number, v: RowValues<Field>) {
-      let ok = true;
-      const fail = (f: Field, reason: string | undefined) => {
-        if (reason === undefined) return;
-        ctx.errors.add(row, column(f), v[f], reason);
-        ok = false;
-      };
+      const check = rowCheck(ctx, row, v, column);
+      const fail = check.fail;
       fail('unitCode', checkCode(v.unitCode));
       fail('code', checkCode(v.code));
       fail('fullName', checkText(v.fullName, 200, true));
@@ -93,12 +90,10 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
       if (v.workplaceCode !== '') fail('workplaceCode', checkCode(v.workplaceCode));
       if (v.workplaceUnitCode !== '' && v.workplaceCode === '')
         fail('workplaceCode', 'Có mã đơn vị nơi làm việc nhưng thiếu mã nơi làm việc');
-      if (!ok) return;
-      const key = `${v.unitCode}\u0000${v.code}`;
-      const first = seen.get(key);
+      if (!check.ok) return;
+      const first = earlierRow(seen, naturalKey(v.unitCode, v.code), row);
       if (first !== undefined) return fail('code', `Trùng mã công dân trong cùng đơn vị với dòng ${first}`);
-      seen.set(key, row);
-      pending.push({
+      batches.push({
         row,
         unitCode: v.unitCode,
         code: v.code,
@@ -112,12 +107,7 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
       });
     },
 
-    take(min: number) {
-      if (pending.length < min || pending.length === 0) return undefined;
-      const batch = pending;
-      pending = [];
-      return batch;
-    },
+    take: (min: number) => batches.take(min),
 
     async write(batch: Pending[]) {
       await ctx.resolveUnits(batch.flatMap((p) => (p.workplaceUnitCode ? [p.unitCode, p.workplaceUnitCode] : [p.unitCode])));
@@ -141,17 +131,11 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
       }
       if (located.length === 0) return;
       const em = ctx.em();
-      const withHousehold = located.filter((l) => l.p.householdCode);
-      const households = new Map<string, string>();
-      if (withHousehold.length > 0) {
-        const found = await query<{ id: string; unit_id: string; code: string }[]>(
-          em,
-          `select h.id, h.unit_id, h.code from household h
-           join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on h.unit_id = x.u and h.code = x.c`,
-          [asJson(withHousehold.map((l) => ({ u: l.unitId, c: l.p.householdCode })))],
-        );
-        for (const h of found) households.set(`${h.unit_id}\u0000${h.code}`, h.id);
-      }
+      const households = await idsByNaturalKey(
+        em,
+        'household',
+        located.filter((l) => l.p.householdCode).map((l) => ({ unitId: l.unitId, code: l.p.householdCode })),
+      );
       const withWorkplace = located.filter((l) => l.p.workplaceCode);
       const workplaceIds = await resolveOrganizationRefs(
         ctx,
@@ -165,7 +149,7 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
         const { p } = l;
         let householdId: string | null = null;
         if (p.householdCode) {
-          householdId = households.get(`${l.unitId}\u0000${p.householdCode}`) ?? null;
+          householdId = households.get(naturalKey(l.unitId, p.householdCode)) ?? null;
           if (!householdId) {
             ctx.errors.add(
               p.row,
@@ -203,19 +187,7 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
       }
       if (rows.length === 0) return;
       await em.transactional(async (tem) => {
-        const written = await query<
-          {
-            id: string;
-            unit_id: string;
-            code: string;
-            birth_year: number;
-            sex: 'FEMALE' | 'MALE';
-            occupational_group: string;
-            household_id: string | null;
-            workplace_id: string | null;
-            inserted: boolean;
-          }[]
-        >(
+        const written = await query<(Parameters<typeof personEventData>[0] & { inserted: boolean })[]>(
           tem,
           `insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
              household_id, workplace_id, created_by, updated_by)
@@ -228,38 +200,17 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
              where (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
                is distinct from (excluded.full_name, excluded.birth_year, excluded.sex, excluded.occupational_group,
                                  excluded.household_id, excluded.workplace_id)
-           returning p.id, p.unit_id, p.code, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id,
+           returning p.id, p.unit_id as "unitId", p.code, p.birth_year as "birthYear", p.sex,
+             p.occupational_group as "occupationalGroup", p.household_id as "householdId", p.workplace_id as "workplaceId",
              (p.xmax = 0) as inserted`,
           [ctx.actor, ctx.actor, asJson(rows)],
         );
-        const time = new Date();
-        const events: CloudEvent[] = written.map((w) =>
-          newEvent(
-            w.inserted ? 'vn.xhht.org.person.registered.v1' : 'vn.xhht.org.person.updated.v1',
-            w.id,
-            {
-              id: w.id,
-              unitId: w.unit_id,
-              code: w.code,
-              birthYear: w.birth_year,
-              sex: w.sex,
-              occupationalGroup: w.occupational_group,
-              householdId: w.household_id,
-              workplaceId: w.workplace_id,
-            },
-            time,
-          ),
-        );
-        await insertOutboxBatch(ctx.catalog, (sql, params) => query(tem, sql, params), events);
-        for (const w of written) {
-          if (w.inserted) ctx.counts.inserted++;
-          else ctx.counts.updated++;
-        }
+        await stageWrittenEvents(ctx, tem, { registered: PERSON_REGISTERED, updated: PERSON_UPDATED }, written, personEventData);
       });
     },
 
     async finish() {
-      const rest = this.take(1);
+      const rest = batches.take(1);
       if (rest) await this.write(rest);
     },
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, uuidArray, type CloudEvent } from '@xhht/infra';
 import { CODE, CODE_MESSAGE } from '../common/connection';
 import { requireLivingUnit } from '../common/units';
 import { findViews } from '../admin-units/admin-unit.repository';
@@ -32,18 +32,33 @@ export const updateClanInput = z.object({
   removeHouseholdIds: z.array(z.string().uuid('mã hộ không hợp lệ')).default([]),
 });
 
-async function eventData(em: EntityManager, c: Clan) {
-  const branches = await em.find(ClanBranch, { clanId: c.id }, { orderBy: { name: 'asc' } });
-  const households = await em.find(ClanHousehold, { clanId: c.id }, { orderBy: { householdId: 'asc' } });
-  return {
-    id: c.id,
-    unitId: c.unitId,
-    code: c.code,
-    name: c.name,
-    branches: branches.map((b) => ({ id: b.id, name: b.name, unitId: b.unitId ?? null })),
-    households: households.map((h) => ({ householdId: h.householdId, branchId: h.branchId ?? null })),
-  };
+/**
+ * Clans' event payloads — the whole resulting state with branches and member households — read in
+ * one statement for any number of clans (call after flushing the change).
+ */
+export async function clanEventData(em: EntityManager, ids: string[]) {
+  const rows = await em.execute<
+    {
+      id: string;
+      unitId: string;
+      code: string;
+      name: string;
+      branches: { id: string; name: string; unitId: string | null }[];
+      households: { householdId: string; branchId: string | null }[];
+    }[]
+  >(
+    `select c.id, c.unit_id as "unitId", c.code, c.name,
+       coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'name', b.name, 'unitId', b.unit_id) order by b.name)
+                 from clan_branch b where b.clan_id = c.id), '[]'::jsonb) as branches,
+       coalesce((select jsonb_agg(jsonb_build_object('householdId', m.household_id, 'branchId', m.branch_id) order by m.household_id)
+                 from clan_household m where m.clan_id = c.id), '[]'::jsonb) as households
+     from clan c where c.id = any(?::uuid[])`,
+    [uuidArray(ids)],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
 }
+
+const eventData = async (em: EntityManager, c: Clan) => (await clanEventData(em, [c.id])).get(c.id)!;
 
 async function requireCodeFree(em: EntityManager, unitId: string, code: string, exceptId?: string) {
   const taken = await em.findOne(Clan, { unitId, code });

@@ -34,7 +34,8 @@ export const moveHouseholdInput = z.object({
 });
 
 // no names: the head's name is personal data and stays in org
-const eventData = (h: Household) => ({ id: h.id, unitId: h.unitId, code: h.code });
+/** A household event's payload: no names (the head's name is personal data and stays here). */
+export const householdEventData = (h: Pick<Household, 'id' | 'unitId' | 'code'>) => ({ id: h.id, unitId: h.unitId, code: h.code });
 
 /**
  * Households live in a village (thôn, tổ dân phố). A commune or ward that has no villages
@@ -73,7 +74,7 @@ export async function registerHousehold(
     updatedBy: actor,
   });
   em.persist(h);
-  return { result: h, events: [newEvent(HOUSEHOLD_REGISTERED, h.id, eventData(h))] };
+  return { result: h, events: [newEvent(HOUSEHOLD_REGISTERED, h.id, householdEventData(h))] };
 }
 
 export async function updateHousehold(
@@ -92,7 +93,7 @@ export async function updateHousehold(
   if (input.address !== undefined) h.address = input.address;
   h.updatedBy = actor;
   h.updatedAt = new Date();
-  return { result: h, events: [newEvent(HOUSEHOLD_UPDATED, h.id, eventData(h))] };
+  return { result: h, events: [newEvent(HOUSEHOLD_UPDATED, h.id, householdEventData(h))] };
 }
 
 /**
@@ -120,7 +121,7 @@ export async function moveHousehold(
   h.code = code;
   h.updatedBy = actor;
   h.updatedAt = new Date();
-  const events: CloudEvent[] = [newEvent(HOUSEHOLD_MOVED, h.id, { ...eventData(h), previousUnitId })];
+  const events: CloudEvent[] = [newEvent(HOUSEHOLD_MOVED, h.id, { ...householdEventData(h), previousUnitId })];
   for (const m of members) {
     m.unitId = input.unitId;
     m.updatedBy = actor;

@@ -27,7 +27,9 @@ export const updateOrganizationInput = z.object({
   parentId: z.string().uuid('mã tổ chức cấp trên không hợp lệ').nullish(),
 });
 
-export const organizationEventData = (o: Organization) => ({
+export const organizationEventData = (
+  o: Pick<Organization, 'id' | 'unitId' | 'code' | 'name' | 'type' | 'parentId' | 'validFrom' | 'validTo'>,
+) => ({
   id: o.id,
   unitId: o.unitId,
   code: o.code,

@@ -43,7 +43,9 @@ export const updatePersonInput = z.object({
 });
 
 // no name or other identifying detail: only what Learning Citizen rates are computed from
-export const personEventData = (p: Person) => ({
+export const personEventData = (
+  p: Pick<Person, 'id' | 'unitId' | 'code' | 'birthYear' | 'sex' | 'occupationalGroup' | 'householdId' | 'workplaceId'>,
+) => ({
   id: p.id,
   unitId: p.unitId,
   code: p.code,
