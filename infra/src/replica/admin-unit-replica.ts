@@ -159,21 +159,21 @@ export const ADMIN_UNIT_CHANGE_EVENTS = {
   DISSOLVE: 'vn.xhht.org.admin-unit.dissolved.v1',
 } as const satisfies Record<AdminUnitChangeData['type'], string>;
 
-/** Applies a unit's whole state unless a newer one is already here; returns true when the unit is new here. */
-export async function applyAdminUnitSnapshot(em: EntityManager, unit: AdminUnitSnapshot, sourceTime: string): Promise<boolean> {
+/** Applies a unit's whole state unless a newer one is already here. */
+export async function applyAdminUnitSnapshot(em: EntityManager, unit: AdminUnitSnapshot, sourceTime: string): Promise<void> {
   const latest = [...unit.versions].sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
   if (!latest) throw new Error(`snapshot of unit ${unit.id} has no version`);
-  const rows = await em.execute<{ inserted: boolean }[]>(
+  const rows = await em.execute<{ id: string }[]>(
     `insert into admin_unit_replica (id, code, name, kind, parent_id, valid_from, valid_to, source_time)
      values (?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (id) do update set code = excluded.code, name = excluded.name, kind = excluded.kind,
        parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
        source_time = excluded.source_time
      where admin_unit_replica.source_time <= excluded.source_time
-     returning (xmax = 0) as inserted`,
+     returning id`,
     [unit.id, unit.code, latest.name, latest.kind, latest.parentId, unit.validFrom, unit.validTo, sourceTime],
   );
-  if (rows.length === 0) return false; // a newer state was already applied
+  if (rows.length === 0) return; // a newer state was already applied
   await em.execute('delete from admin_unit_version_replica where unit_id = ?', [unit.id]);
   await em.execute(
     `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
@@ -181,13 +181,12 @@ export async function applyAdminUnitSnapshot(em: EntityManager, unit: AdminUnitS
      from jsonb_to_recordset(?::jsonb) as v("validFrom" date, "validTo" date, name text, kind text, subtype text, "parentId" uuid)`,
     [unit.id, JSON.stringify(unit.versions)],
   );
-  return rows[0]?.inserted === true;
 }
 
-/** Applies an AdminUnitCreated event to the replica; returns true when the unit is new here. */
-export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedData>, em: EntityManager): Promise<boolean> {
+/** Applies an AdminUnitCreated event to the replica: a unit with its one version. */
+export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedData>, em: EntityManager): Promise<void> {
   const d = event.data;
-  return applyAdminUnitSnapshot(
+  await applyAdminUnitSnapshot(
     em,
     {
       id: d.id,

@@ -1,7 +1,8 @@
 import { EntitySchema } from '@mikro-orm/core';
+import type { AdminUnitChangeData } from '@xhht/infra';
 
-export const ADMIN_UNIT_CHANGE_TYPES = ['MERGE', 'SPLIT', 'RENAME', 'RECLASSIFY', 'MOVE', 'DISSOLVE'] as const;
-export type AdminUnitChangeType = (typeof ADMIN_UNIT_CHANGE_TYPES)[number];
+/** The change types of the event contract (each has its own event type). */
+export type AdminUnitChangeType = AdminUnitChangeData['type'];
 
 export const ADMIN_UNIT_CHANGE_TYPE_NAMES: Record<AdminUnitChangeType, string> = {
   MERGE: 'Nhập',
