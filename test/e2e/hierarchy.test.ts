@@ -110,6 +110,21 @@ describe('a two-province merge', () => {
     ]);
     const communeThen = (await gql(UNIT, { id: a1.id, asOf: '2024-12-31' })).data!.adminUnit;
     expect(communeThen.parent.id).toBe(a.id);
+
+    // reporting counts today's children from its replica: the merged provinces have none left
+    const counts = async () =>
+      (
+        await gql(`query($a: ID!, $s: ID!) { a: adminUnit(id: $a) { childUnitCount } s: adminUnit(id: $s) { childUnitCount } }`, {
+          a: a.id,
+          s: successor.id,
+        })
+      ).data;
+    await eventually(
+      async () => ((await counts())?.s.childUnitCount === 2 ? true : undefined),
+      30000,
+      'successor counted with two communes',
+    );
+    expect(await counts()).toEqual({ a: { childUnitCount: 0 }, s: { childUnitCount: 2 } });
   });
 
   it('merges into an existing unit, which continues and gains the children', async () => {
