@@ -26,3 +26,4 @@ export * from './stack/stack';
 export * from './stack/kafka-broker';
 export * from './text/vietnamese';
 export * from './db/sql-arrays';
+export * from './db/raw-query';

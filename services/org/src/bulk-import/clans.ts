@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese } from '@xhht/infra';
+import { rawQuery, foldVietnamese } from '@xhht/infra';
 import { CLAN_REGISTERED, CLAN_UPDATED, clanEventData } from '../clans/clan.domain';
 import type { ColumnMap, ColumnSpec } from './columns';
-import { asJson, idsByNaturalKey, naturalKey, query, type ImportContext } from './context';
+import { asJson, idsByNaturalKey, naturalKey, type ImportContext } from './context';
 import { checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field = 'unitCode' | 'code' | 'name' | 'branch' | 'memberUnitCode' | 'memberHouseholdCode';
@@ -126,7 +126,7 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
         const clanList = [...clans.values()];
         const changed = new Map<string, boolean>(); // clan id → inserted
         for (let i = 0; i < clanList.length; i += CHUNK) {
-          const written = await query<{ id: string; unit_id: string; code: string; inserted: boolean }[]>(
+          const written = await rawQuery<{ id: string; unit_id: string; code: string; inserted: boolean }[]>(
             tem,
             `insert into clan as c (id, unit_id, code, name, name_folded, created_by, updated_by)
              select gen_random_uuid(), x.u, x.c, x.n, x.f, ?, ?
@@ -151,7 +151,7 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
 
         const branchRows = clanList.flatMap((c) => [...c.branches].map((b) => ({ i: randomUUID(), c: c.id, n: b })));
         for (let i = 0; i < branchRows.length; i += CHUNK) {
-          const added = await query<{ clan_id: string }[]>(
+          const added = await rawQuery<{ clan_id: string }[]>(
             tem,
             `insert into clan_branch (id, clan_id, name)
              select x.i, x.c, x.n from jsonb_to_recordset(?::jsonb) as x(i uuid, c uuid, n text)
@@ -169,7 +169,7 @@ export function clanImporter(ctx: ImportContext, columns: () => ColumnMap<string
             b: l.branch || null,
           }));
         for (let i = 0; i < memberRows.length; i += CHUNK) {
-          const added = await query<{ clan_id: string }[]>(
+          const added = await rawQuery<{ clan_id: string }[]>(
             tem,
             `insert into clan_household as m (clan_id, household_id, branch_id)
              select x.c, x.h, b.id

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { uuidArray, type EventCatalog, type MikroORM } from '@xhht/infra';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { rawQuery, uuidArray, type EventCatalog, type MikroORM } from '@xhht/infra';
 import { ADMIN_UNIT_KIND_NAMES, type AdminUnitKind } from '../admin-units/admin-unit-kind';
 import { findViewsByCode, type AdminUnitView } from '../admin-units/admin-unit.repository';
 import { csvField } from './csv';
@@ -88,17 +88,6 @@ export class ImportContext {
   }
 }
 
-/**
- * Runs SQL with bound parameters, in the EntityManager's transaction when it has one. MikroORM's
- * `execute` inlines parameters into the SQL text, escaping them character by character: with a
- * multi-megabyte jsonb batch that costs more than the insert itself.
- */
-export async function query<T = Record<string, unknown>[]>(em: EntityManager, sql: string, params: unknown[]): Promise<T> {
-  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
-  const result = (await knex.raw(sql, params as Knex.RawBinding[])) as { rows: T };
-  return result.rows;
-}
-
 /** Rows as one jsonb parameter: the query builder would expand a JS array into a list of parameters. */
 export const asJson = (rows: unknown[]): string => JSON.stringify(rows);
 
@@ -115,7 +104,7 @@ export async function resolveOrganizationRefs(
 ): Promise<(string | undefined)[]> {
   if (refs.length === 0) return [];
   const starts = [...new Set(refs.map((r) => r.unitId))];
-  const chainRows = await query<{ start: string; unit: string }[]>(
+  const chainRows = await rawQuery<{ start: string; unit: string }[]>(
     em,
     `with recursive chain(start, unit, depth) as (
        select s, s, 0 from unnest(?::uuid[]) as s
@@ -136,7 +125,7 @@ export async function resolveOrganizationRefs(
   }
   const pairs = new Map<string, { u: string; c: string }>();
   for (const ref of refs) for (const u of chains.get(ref.unitId) ?? [ref.unitId]) pairs.set(naturalKey(u, ref.code), { u, c: ref.code });
-  const found = await query<{ id: string; unit_id: string; code: string }[]>(
+  const found = await rawQuery<{ id: string; unit_id: string; code: string }[]>(
     em,
     `select o.id, o.unit_id, o.code from organization o
      join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on o.unit_id = x.u and o.code = x.c`,
@@ -161,7 +150,7 @@ export async function idsByNaturalKey(
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (let i = 0; i < keys.length; i += 5000) {
-    const found = await query<{ id: string; unit_id: string; code: string }[]>(
+    const found = await rawQuery<{ id: string; unit_id: string; code: string }[]>(
       em,
       `select t.id, t.unit_id, t.code from ${table} t
        join jsonb_to_recordset(?::jsonb) as x(u uuid, c text) on t.unit_id = x.u and t.code = x.c`,

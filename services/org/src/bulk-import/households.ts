@@ -1,7 +1,7 @@
-import { foldVietnamese } from '@xhht/infra';
+import { rawQuery, foldVietnamese } from '@xhht/infra';
 import { HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED, householdEventData } from '../households/household.domain';
 import type { ColumnMap, ColumnSpec } from './columns';
-import { asJson, naturalKey, query, type ImportContext } from './context';
+import { asJson, naturalKey, type ImportContext } from './context';
 import { Batches, checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field = 'unitCode' | 'code' | 'headName' | 'address';
@@ -65,7 +65,7 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
       if (rows.length === 0) return;
       await ctx.em().transactional(async (em) => {
         // unchanged rows match the WHERE of DO UPDATE as false: no new tuple, not returned, no event
-        const written = await query<{ id: string; unitId: string; code: string; inserted: boolean }[]>(
+        const written = await rawQuery<{ id: string; unitId: string; code: string; inserted: boolean }[]>(
           em,
           `insert into household as h (id, unit_id, code, head_name, head_name_folded, address, created_by, updated_by)
            select gen_random_uuid(), x.u, x.c, x.n, x.f, x.a, ?, ?

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { insertOutboxBatch, newEvent } from '@xhht/infra';
+import { rawQuery, insertOutboxBatch, newEvent } from '@xhht/infra';
 import type { ColumnMap, ColumnSpec } from './columns';
-import { query, type ImportContext } from './context';
+import { type ImportContext } from './context';
 
 export type ImportKind = 'households' | 'persons' | 'clans' | 'organizations';
 export const IMPORT_KINDS: ImportKind[] = ['households', 'persons', 'clans', 'organizations'];
@@ -96,7 +96,7 @@ export async function stageWrittenEvents<W extends Written>(
 ): Promise<void> {
   const time = new Date();
   const events = written.map((w) => newEvent(w.inserted ? types.registered : types.updated, w.id, data(w), time));
-  await insertOutboxBatch(ctx.catalog, (sql, params) => query(em, sql, params), events);
+  await insertOutboxBatch(ctx.catalog, (sql, params) => rawQuery(em, sql, params), events);
   for (const w of written) {
     if (w.inserted) ctx.counts.inserted++;
     else ctx.counts.updated++;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese } from '@xhht/infra';
+import { rawQuery, foldVietnamese } from '@xhht/infra';
 import { ORGANIZATION_REGISTERED, ORGANIZATION_UPDATED, organizationEventData } from '../organizations/organization.domain';
 import { readOrganizationType, type ColumnMap, type ColumnSpec, type OrganizationType } from './columns';
-import { asJson, idsByNaturalKey, naturalKey, query, resolveOrganizationRefs, type ImportContext } from './context';
+import { asJson, idsByNaturalKey, naturalKey, resolveOrganizationRefs, type ImportContext } from './context';
 import { checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field = 'unitCode' | 'code' | 'name' | 'type' | 'parentCode' | 'parentUnitCode';
@@ -153,7 +153,7 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
             t: l.type,
             p: l.parentId,
           }));
-          const written = await query<(Parameters<typeof organizationEventData>[0] & { inserted: boolean })[]>(
+          const written = await rawQuery<(Parameters<typeof organizationEventData>[0] & { inserted: boolean })[]>(
             tem,
             `insert into organization as o (id, unit_id, code, name, name_folded, type, parent_id, valid_from, created_by, updated_by)
              select x.i, x.u, x.c, x.n, x.f, x.t, x.p, ?::date, ?, ?

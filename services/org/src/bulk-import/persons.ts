@@ -1,7 +1,7 @@
-import { foldVietnamese } from '@xhht/infra';
+import { rawQuery, foldVietnamese } from '@xhht/infra';
 import { PERSON_REGISTERED, PERSON_UPDATED, personEventData } from '../persons/person.domain';
 import { readOccupationalGroup, readSex, type ColumnMap, type ColumnSpec } from './columns';
-import { asJson, idsByNaturalKey, naturalKey, query, resolveOrganizationRefs, type ImportContext } from './context';
+import { asJson, idsByNaturalKey, naturalKey, resolveOrganizationRefs, type ImportContext } from './context';
 import { Batches, checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
 
 type Field =
@@ -187,7 +187,7 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
       }
       if (rows.length === 0) return;
       await em.transactional(async (tem) => {
-        const written = await query<(Parameters<typeof personEventData>[0] & { inserted: boolean })[]>(
+        const written = await rawQuery<(Parameters<typeof personEventData>[0] & { inserted: boolean })[]>(
           tem,
           `insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
              household_id, workplace_id, created_by, updated_by)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, uuidArray, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, foldVietnamese, newEvent, notFound, rawQuery, todayInVietnam, uuidArray, type CloudEvent } from '@xhht/infra';
 import { CODE, CODE_MESSAGE } from '../common/connection';
 import { requireLivingUnit } from '../common/units';
 import { findViews } from '../admin-units/admin-unit.repository';
@@ -37,7 +37,7 @@ export const updateClanInput = z.object({
  * one statement for any number of clans (call after flushing the change).
  */
 export async function clanEventData(em: EntityManager, ids: string[]) {
-  const rows = await em.execute<
+  const rows = await rawQuery<
     {
       id: string;
       unitId: string;
@@ -47,6 +47,7 @@ export async function clanEventData(em: EntityManager, ids: string[]) {
       households: { householdId: string; branchId: string | null }[];
     }[]
   >(
+    em,
     `select c.id, c.unit_id as "unitId", c.code, c.name,
        coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'name', b.name, 'unitId', b.unit_id) order by b.name)
                  from clan_branch b where b.clan_id = c.id), '[]'::jsonb) as branches,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldVietnamese, todayInVietnam, uuidArray } from '@xhht/infra';
+import { foldVietnamese, rawQuery, todayInVietnam, uuidArray } from '@xhht/infra';
 import { subtreeWithHistory } from '../admin-units/admin-unit.repository';
 import { connection, pageWindow, type Connection, type PageArgs } from './connection';
 
@@ -44,7 +44,9 @@ export async function listPage<T extends { id: string }>(
     conds.push(`(${w.sql})`);
     params.push(...w.params);
   }
-  const rows = await em.execute<{ id: string; total: number }[]>(
+  // bound, not inlined: the unit list of a province runs to thousands of ids
+  const rows = await rawQuery<{ id: string; total: number }[]>(
+    em,
     `select id, count(*) over()::int as total from ${spec.table}
      ${conds.length ? `where ${conds.join(' and ')}` : ''}
      order by ${spec.nameColumn} collate "vi-x-icu", code, id
@@ -53,7 +55,8 @@ export async function listPage<T extends { id: string }>(
   );
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && offset > 0) {
-    const c = await em.execute<{ n: number }[]>(
+    const c = await rawQuery<{ n: number }[]>(
+      em,
       `select count(*)::int as n from ${spec.table} ${conds.length ? `where ${conds.join(' and ')}` : ''}`,
       params,
     );
