@@ -1,16 +1,13 @@
 import { EntitySchema } from '@mikro-orm/core';
+import { Audited, auditedProperties } from '../common/audited';
 
 /** A clan (dòng họ), registered in a commune; its households may live in other villages and communes. */
-export class Clan {
+export class Clan extends Audited {
   id!: string;
   unitId!: string;
   code!: string;
   name!: string;
   nameFolded!: string;
-  createdAt: Date = new Date();
-  createdBy!: string;
-  updatedAt: Date = new Date();
-  updatedBy!: string;
 }
 
 export class ClanBranch {
@@ -35,10 +32,7 @@ export const ClanSchema = new EntitySchema<Clan>({
     code: { type: 'text' },
     name: { type: 'text' },
     nameFolded: { type: 'text', fieldName: 'name_folded' },
-    createdAt: { type: 'Date', fieldName: 'created_at' },
-    createdBy: { type: 'text', fieldName: 'created_by' },
-    updatedAt: { type: 'Date', fieldName: 'updated_at' },
-    updatedBy: { type: 'text', fieldName: 'updated_by' },
+    ...auditedProperties,
   },
 });
 

@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
+import { Audited, auditedProperties } from '../common/audited';
 
 export const ORGANIZATION_TYPES = [
   'STATE_AGENCY',
@@ -31,7 +32,7 @@ export const ORGANIZATION_TYPE_NAMES: Record<OrganizationType, string> = {
   OTHER: 'Khác',
 };
 
-export class Organization {
+export class Organization extends Audited {
   id!: string;
   unitId!: string;
   code!: string;
@@ -41,10 +42,6 @@ export class Organization {
   parentId?: string | null;
   validFrom!: string;
   validTo?: string | null;
-  createdAt: Date = new Date();
-  createdBy!: string;
-  updatedAt: Date = new Date();
-  updatedBy!: string;
 }
 
 export const OrganizationSchema = new EntitySchema<Organization>({
@@ -60,9 +57,6 @@ export const OrganizationSchema = new EntitySchema<Organization>({
     parentId: { type: 'uuid', fieldName: 'parent_id', nullable: true },
     validFrom: { type: 'date', fieldName: 'valid_from' },
     validTo: { type: 'date', fieldName: 'valid_to', nullable: true },
-    createdAt: { type: 'Date', fieldName: 'created_at' },
-    createdBy: { type: 'text', fieldName: 'created_by' },
-    updatedAt: { type: 'Date', fieldName: 'updated_at' },
-    updatedBy: { type: 'text', fieldName: 'updated_by' },
+    ...auditedProperties,
   },
 });

@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
+import { Audited, auditedProperties } from '../common/audited';
 
 export const SEXES = ['FEMALE', 'MALE'] as const;
 export type Sex = (typeof SEXES)[number];
@@ -16,7 +17,7 @@ export const OCCUPATIONAL_GROUP_NAMES: Record<OccupationalGroup, string> = {
 };
 
 /** A person (công dân). Name and birth year are personal data: readable only within scope, never in events. */
-export class Person {
+export class Person extends Audited {
   id!: string;
   unitId!: string;
   code!: string;
@@ -27,10 +28,6 @@ export class Person {
   occupationalGroup!: OccupationalGroup;
   householdId?: string | null;
   workplaceId?: string | null;
-  createdAt: Date = new Date();
-  createdBy!: string;
-  updatedAt: Date = new Date();
-  updatedBy!: string;
 }
 
 export const PersonSchema = new EntitySchema<Person>({
@@ -47,9 +44,6 @@ export const PersonSchema = new EntitySchema<Person>({
     occupationalGroup: { type: 'text', fieldName: 'occupational_group' },
     householdId: { type: 'uuid', fieldName: 'household_id', nullable: true },
     workplaceId: { type: 'uuid', fieldName: 'workplace_id', nullable: true },
-    createdAt: { type: 'Date', fieldName: 'created_at' },
-    createdBy: { type: 'text', fieldName: 'created_by' },
-    updatedAt: { type: 'Date', fieldName: 'updated_at' },
-    updatedBy: { type: 'text', fieldName: 'updated_by' },
+    ...auditedProperties,
   },
 });
