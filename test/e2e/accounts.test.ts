@@ -2,7 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataRoot } from '@xhht/infra';
-import { createUnit, eventually, gatewayCredential, gql, sql, stack, tokenFor, uniqueCode, type GqlResponse } from '../support/stack';
+import {
+  createUnit,
+  eventually,
+  gatewayCredential,
+  gql,
+  sql,
+  stack,
+  tokenFor,
+  uniqueCode,
+  type GqlResponse,
+  createProvince,
+} from '../support/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const tokenUrl = () => stack().gatewayUrl.replace(/\/graphql$/, '/auth/token');
@@ -60,14 +71,7 @@ let province: { id: string };
 let commune: { id: string; name: string };
 
 beforeAll(async () => {
-  const nation = await createUnit({ code: uniqueCode(), name: 'Việt Nam (tài khoản)', kind: 'NATION', validFrom: '2025-07-01' });
-  province = await createUnit({
-    code: uniqueCode(),
-    name: 'Tỉnh Lạng Sơn',
-    kind: 'PROVINCE',
-    parentId: nation.id,
-    validFrom: '2025-07-01',
-  });
+  ({ province } = await createProvince('Việt Nam (tài khoản)'));
   commune = await createUnit({
     code: uniqueCode(),
     name: 'Phường Đông Kinh',

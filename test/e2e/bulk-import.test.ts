@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { collectTopic, createUnit, eventually, gql, sql, stack, uniqueCode } from '../support/stack';
+import { collectTopic, createUnit, eventually, gql, sql, stack, uniqueCode, createProvince } from '../support/stack';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../services/org/dist/bulk-import/cli.js');
@@ -47,14 +47,7 @@ describe('bulk import of participants from CSV', () => {
   let province: { id: string; code: string };
 
   beforeAll(async () => {
-    const nation = await createUnit({ code: uniqueCode(), name: 'Việt Nam (nhập liệu)', kind: 'NATION', validFrom: '2025-07-01' });
-    province = await createUnit({
-      code: uniqueCode(),
-      name: 'Tỉnh Lạng Sơn',
-      kind: 'PROVINCE',
-      parentId: nation.id,
-      validFrom: '2025-07-01',
-    });
+    ({ province } = await createProvince('Việt Nam (nhập liệu)'));
     commune = await createUnit({
       code: uniqueCode(),
       name: 'Xã Hữu Lũng',

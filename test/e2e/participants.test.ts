@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { collectTopic, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { collectTopic, createUnit, eventually, gql, sql, tokenFor, uniqueCode, createProvince } from '../support/stack';
 
 const TOPIC = 'xhht.org.events';
 type Msg = { type: string; subject: string; data: Record<string, any> };
@@ -27,14 +27,7 @@ async function household(unitId: string, headName: string, token?: string) {
 
 beforeAll(async () => {
   events = await collectTopic(TOPIC);
-  const nation = await createUnit({ code: uniqueCode(), name: 'Việt Nam (người tham gia)', kind: 'NATION', validFrom: '2025-07-01' });
-  province = await createUnit({
-    code: uniqueCode(),
-    name: 'Tỉnh Lạng Sơn',
-    kind: 'PROVINCE',
-    parentId: nation.id,
-    validFrom: '2025-07-01',
-  });
+  ({ province } = await createProvince('Việt Nam (người tham gia)'));
   communeA = await createUnit({ code: uniqueCode(), name: 'Xã Hữu Lũng', kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
   communeB = await createUnit({ code: uniqueCode(), name: 'Xã Yên Bình', kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
   villageA = await createUnit({

@@ -112,3 +112,16 @@ export async function createUnit(input: Record<string, unknown>, token?: string)
   if (res.errors) throw new Error(`createAdminUnit failed: ${JSON.stringify(res.errors)}`);
   return res.data!.createAdminUnit.adminUnit;
 }
+
+/** A fresh nation (named for the suite, so suites never share one) with one province below it, from 2025-07-01. */
+export async function createProvince(nationName: string, provinceName = 'Tỉnh Lạng Sơn') {
+  const nation = await createUnit({ code: uniqueCode(), name: nationName, kind: 'NATION', validFrom: '2025-07-01' });
+  const province = await createUnit({
+    code: uniqueCode(),
+    name: provinceName,
+    kind: 'PROVINCE',
+    parentId: nation.id,
+    validFrom: '2025-07-01',
+  });
+  return { nation, province };
+}
