@@ -24,16 +24,19 @@ export async function forwardRoute(
     throw new HttpError(405, 'BAD_REQUEST', `Chỉ chấp nhận ${opts.method}`);
   }
   const body = await readJsonBody(req, opts.maxBodyBytes);
-  const answer = await fetch(new URL(opts.path, opts.subgraphUrl), {
-    method: opts.method,
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': opts.requestId,
-      [GATEWAY_HEADER]: await opts.credential.get(),
-    },
-    body: JSON.stringify(body ?? null),
-    signal: AbortSignal.timeout(10_000),
-  });
+  const headers = { 'content-type': 'application/json', 'x-request-id': opts.requestId, [GATEWAY_HEADER]: await opts.credential.get() };
+  let answer: Response;
+  try {
+    answer = await fetch(new URL(opts.path, opts.subgraphUrl), {
+      method: opts.method,
+      headers,
+      body: JSON.stringify(body ?? null),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    // the subgraph is down, restarting or too slow: the caller can simply try again
+    throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau ít phút');
+  }
   const text = await answer.text();
   let parsed: unknown;
   try {

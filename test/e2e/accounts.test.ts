@@ -371,6 +371,34 @@ describe('accounts, role assignments and sign-in, through the gateway', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('sign-in while org is down answers 503 with a clear message, and works again once it is back', async () => {
+    const username = newUsername();
+    const password = `mat-khau-${uniqueCode()}`;
+    await createAccount(username, password);
+    const pidFile = stack().pidFiles.org!;
+    const killedPid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(killedPid, 'SIGKILL');
+    const down = await signIn(username, password);
+    expect(down.status).toBe(503);
+    expect(down.body.errors[0]).toEqual({
+      message: 'Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau ít phút',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+    // the supervisor restarts org; the same sign-in then succeeds
+    await eventually(
+      async () => {
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        const ready = await fetch(new URL('/readyz', stack().serviceUrls.org)).catch(() => undefined);
+        return pid !== killedPid && ready?.status === 200 ? true : undefined;
+      },
+      60000,
+      'org restarted and ready',
+    );
+    const back = await signIn(username, password);
+    expect(back.status).toBe(200);
+    expect(typeof back.body.token).toBe('string');
+  });
+
   it('no answer and no log line carries a password, its hash or an issued token', async () => {
     const username = newUsername();
     const password = `bi-mat-${uniqueCode()}`;
