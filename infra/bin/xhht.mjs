@@ -60,6 +60,7 @@ const SCRIPTS = {
   compose: 'schema/dist/compose.js',
   kafka: 'infra/dist/cli/kafka.js',
   'import:participants': 'services/org/dist/bulk-import/cli.js',
+  'import:units': 'services/org/dist/reference-data/import-cli.js',
   'bench:import': 'services/org/dist/bulk-import/bench.js',
 };
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { textArray, uuidArray, type AdminUnitSnapshot } from '@xhht/infra';
+import { rawQuery, textArray, uuidArray, type AdminUnitSnapshot } from '@xhht/infra';
 import type { AdminUnitKind, AdminUnitSubtype } from './admin-unit-kind';
 
 /** A unit as it stood on one date: identity and lifetime plus the version in force that day. */
@@ -149,7 +149,9 @@ export async function isWithinScope(em: EntityManager, unitId: string, scopeUnit
 /** A unit's whole state — identity, lifetime and every version — as hierarchy events carry it. */
 export async function snapshots(em: EntityManager, ids: readonly string[]): Promise<AdminUnitSnapshot[]> {
   if (ids.length === 0) return [];
-  const rows = await em.execute<(ViewRow & { version_from: string; version_to: string | null })[]>(
+  // bound parameters: a change of the reference import touches thousands of units
+  const rows = await rawQuery<(ViewRow & { version_from: string; version_to: string | null })[]>(
+    em,
     `select u.id, u.code, u.valid_from::text, u.valid_to::text, v.name, v.kind, v.subtype, v.parent_id,
        v.valid_from::text as version_from, v.valid_to::text as version_to
      from admin_unit u join admin_unit_version v on v.unit_id = u.id
