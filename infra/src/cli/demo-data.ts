@@ -1,56 +1,51 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import path from 'node:path';
 import type { Logger } from '../logger';
-import { dataRoot, type StackState } from '../stack/stack';
+import { dataRoot, repoRoot, type StackState } from '../stack/stack';
 
-interface DemoUnit {
-  key: string;
-  code: string;
-  name: string;
-  kind: 'NATION' | 'PROVINCE' | 'COMMUNE' | 'VILLAGE';
-  parent?: string;
-}
+/** Units the demo accounts and examples refer to, by official code (post-2025 structure). */
+const DEMO_UNITS: Record<string, string> = {
+  vn: 'VN',
+  ls: '20',
+  'ls-dongkinh': '05977',
+  'ls-huulung': '06385',
+  tn: '80',
+  'tn-tanninh': '25459',
+};
 
-/** A small slice of the post-2025 structure (official codes), enough to explore the graph; the full import comes with the hierarchy module. */
-const DEMO_UNITS: DemoUnit[] = [
-  { key: 'vn', code: 'VN', name: 'Việt Nam', kind: 'NATION' },
-  { key: 'ls', code: '20', name: 'Tỉnh Lạng Sơn', kind: 'PROVINCE', parent: 'vn' },
-  { key: 'ls-dongkinh', code: '05977', name: 'Phường Đông Kinh', kind: 'COMMUNE', parent: 'ls' },
-  { key: 'ls-huulung', code: '06385', name: 'Xã Hữu Lũng', kind: 'COMMUNE', parent: 'ls' },
-  { key: 'tn', code: '80', name: 'Tỉnh Tây Ninh', kind: 'PROVINCE', parent: 'vn' },
-  { key: 'tn-tanninh', code: '25459', name: 'Phường Tân Ninh', kind: 'COMMUNE', parent: 'tn' },
-];
-
-/** Creates the demo units through the gateway once; their ids are remembered in the data folder. */
+/**
+ * Loads the reference hierarchy (`npm run import:units`: both structures of the 2025 reform; a
+ * no-op once loaded) into the stack's org database, then records the demo units' ids by code in
+ * the data folder for the demo accounts. The import's report goes to logs/import-units.log.
+ */
 export async function seedDemoData(state: StackState, token: string, logger: Logger): Promise<void> {
-  const file = path.join(dataRoot(state.profile), 'demo-units.json');
-  const ids: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  for (const unit of DEMO_UNITS) {
-    if (ids[unit.key]) continue;
+  const root = dataRoot(state.profile);
+  const log = path.join(root, 'logs', 'import-units.log');
+  mkdirSync(path.dirname(log), { recursive: true });
+  const out = createWriteStream(log);
+  const child = spawn(process.execPath, [path.join(repoRoot, 'services/org/dist/reference-data/import-cli.js')], {
+    env: { ...process.env, ORG_DATABASE_URL: state.databaseUrls.org },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the reference hierarchy could not be loaded; see ${log}`);
+  logger.info({ report: log }, 'reference hierarchy in place');
+
+  const ids: Record<string, string> = {};
+  for (const [key, unitCode] of Object.entries(DEMO_UNITS)) {
     const res = await fetch(state.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: 'mutation($input: CreateAdminUnitInput!) { createAdminUnit(input: $input) { adminUnit { id } } }',
-        variables: {
-          input: {
-            code: unit.code,
-            name: unit.name,
-            kind: unit.kind,
-            parentId: unit.parent ? ids[unit.parent] : null,
-            validFrom: '2025-07-01',
-          },
-        },
-      }),
+      body: JSON.stringify({ query: 'query($code: String!) { adminUnit(code: $code) { id } }', variables: { code: unitCode } }),
     });
-    const body = (await res.json()) as { data?: { createAdminUnit?: { adminUnit: { id: string } } }; errors?: { message: string }[] };
-    const id = body.data?.createAdminUnit?.adminUnit.id;
-    if (!id) {
-      logger.warn({ unit: unit.code, errors: body.errors?.map((e) => e.message) }, 'demo unit not created');
-      continue;
-    }
-    ids[unit.key] = id;
-    writeFileSync(file, JSON.stringify(ids, null, 2));
+    const body = (await res.json()) as { data?: { adminUnit?: { id: string } | null }; errors?: { message: string }[] };
+    const id = body.data?.adminUnit?.id;
+    if (!id) throw new Error(`demo unit ${unitCode} not found: ${body.errors?.map((e) => e.message).join('; ') ?? 'no such unit'}`);
+    ids[key] = id;
   }
-  logger.info({ units: Object.keys(ids).length }, 'demo data in place');
+  writeFileSync(path.join(root, 'demo-units.json'), JSON.stringify(ids, null, 2));
 }
