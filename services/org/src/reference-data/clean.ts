@@ -433,6 +433,20 @@ export function buildReferencePlan(source: ReferenceSource): ReferencePlan {
     parent,
   });
 
+  /** A unit in force from the reform on; `formedBy` names the change whose event announces it. */
+  const formedAtReform = (u: { code: string; name: string; subtype: AdminUnitSubtype }, parent: string, formedBy?: string): string => {
+    const key = unitKey(u.code, REFORM_DATE);
+    units.push({
+      key,
+      code: u.code,
+      validFrom: REFORM_DATE,
+      validTo: null,
+      formedBy,
+      versions: [version(u.name, u.subtype, parent, REFORM_DATE, null)],
+    });
+    return key;
+  };
+
   // provinces: one that keeps its code and is the only predecessor continues; the others merge into a new unit
   const newProvinceKey = new Map<string, string>();
   const oldProvinceKey = new Map<string, string>();
@@ -471,16 +485,8 @@ export function buildReferencePlan(source: ReferenceSource): ReferencePlan {
       used.add('tỉnh giữ nguyên (không sáp nhập)');
       continue;
     }
-    const key = unitKey(np.code, REFORM_DATE);
     const changeKey = `MERGE:province:${np.code}`;
-    units.push({
-      key,
-      code: np.code,
-      validFrom: REFORM_DATE,
-      validTo: null,
-      formedBy: preds.length > 0 ? changeKey : undefined,
-      versions: [version(np.name, np.subtype, nationKey, REFORM_DATE, null)],
-    });
+    const key = formedAtReform(np, nationKey, preds.length > 0 ? changeKey : undefined);
     newProvinceKey.set(np.code, key);
     if (preds.length === 0) {
       dropped.add('tỉnh mới không có tỉnh tiền thân trong bảng (chỉ tạo mới)', np.name);
@@ -597,16 +603,8 @@ export function buildReferencePlan(source: ReferenceSource): ReferencePlan {
       continue;
     }
     const preds = (predecessorsOfCommune.get(nc.code) ?? []).sort((a, b) => a.code.localeCompare(b.code));
-    const key = unitKey(nc.code, REFORM_DATE);
     const changeKey = `MERGE:commune:${nc.code}`;
-    units.push({
-      key,
-      code: nc.code,
-      validFrom: REFORM_DATE,
-      validTo: null,
-      formedBy: preds.length > 0 ? changeKey : undefined,
-      versions: [version(nc.name, nc.subtype, provinceKey, REFORM_DATE, null)],
-    });
+    const key = formedAtReform(nc, provinceKey, preds.length > 0 ? changeKey : undefined);
     if (preds.length === 0) {
       dropped.add('xã mới không có xã tiền thân trong bảng (chỉ tạo mới)', `${nc.code} ${nc.name}`);
       continue;
