@@ -27,3 +27,4 @@ export * from './stack/kafka-broker';
 export * from './text/vietnamese';
 export * from './db/sql-arrays';
 export * from './db/raw-query';
+export * from './cli/run-main';

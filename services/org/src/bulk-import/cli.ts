@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { EventCatalog, createLogger, initORM, readStackState } from '@xhht/infra';
+import { EventCatalog, createLogger, initORM, readStackState, runMain } from '@xhht/infra';
 import { AdminUnitSchema, AdminUnitVersionSchema } from '../admin-units/admin-unit.entity';
 import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '../admin-units/admin-unit-change.entity';
 import { migrations } from '../migrations';
@@ -80,10 +80,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof HeaderError ? err.message : `Nhập dữ liệu thất bại: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exit(1);
-  },
+runMain(main, (err) =>
+  err instanceof HeaderError ? err.message : `Nhập dữ liệu thất bại: ${err instanceof Error ? err.stack : String(err)}`,
 );

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DomainError, EventCatalog, createLogger, initORM, readStackState } from '@xhht/infra';
+import { DomainError, EventCatalog, createLogger, initORM, readStackState, runMain } from '@xhht/infra';
 import { migrations } from '../migrations';
 import { buildReferencePlan, formatReport } from './clean';
 import { importReferencePlan } from './import-units';
@@ -40,10 +40,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof DomainError ? err.message : `Nạp danh mục thất bại: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exit(1);
-  },
+runMain(main, (err) =>
+  err instanceof DomainError ? err.message : `Nạp danh mục thất bại: ${err instanceof Error ? err.stack : String(err)}`,
 );
