@@ -61,6 +61,7 @@ const SCRIPTS = {
   kafka: 'infra/dist/cli/kafka.js',
   'import:participants': 'services/org/dist/bulk-import/cli.js',
   'bench:import': 'services/org/dist/bulk-import/bench.js',
+  'bench:consume': 'test/bench/dist/consume.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.
