@@ -62,6 +62,7 @@ const SCRIPTS = {
   'import:participants': 'services/org/dist/bulk-import/cli.js',
   'import:units': 'services/org/dist/reference-data/import-cli.js',
   'bench:import': 'services/org/dist/bulk-import/bench.js',
+  'bench:consume': 'test/bench/dist/consume.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.

@@ -19,6 +19,7 @@ export const serviceConfigSchema = z.object({
   GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(200),
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 

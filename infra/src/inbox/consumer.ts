@@ -5,8 +5,21 @@ import type { Logger } from '../logger';
 import type { CloudEvent } from '../events/cloud-event';
 import { EventValidationError, type EventCatalog } from '../events/catalog';
 import { databaseReachable } from '../db/orm';
+import { rawQuery } from '../db/raw-query';
 
 export type EventHandler = (event: CloudEvent<any>, em: EntityManager) => Promise<void>;
+
+/**
+ * Applies consecutive events, in the order given, with the same effect as applying each of them
+ * with its `one` handler in that order (e.g. with one statement for many events).
+ */
+export type BatchEventHandler = (events: CloudEvent<any>[], em: EntityManager) => Promise<void>;
+
+/**
+ * What a consumer does with one event type: a handler, or a handler with a batch form. Events in
+ * a row whose handlers share the same `many` function (possibly across types) go to it together.
+ */
+export type InboxHandler = EventHandler | { one: EventHandler; many: BatchEventHandler };
 
 export interface InboxConsumerOptions {
   orm: MikroORM;
@@ -16,19 +29,47 @@ export interface InboxConsumerOptions {
   groupId: string;
   topics: string[];
   /** Handlers by event type; other types on the topics are skipped. */
-  handlers: Record<string, EventHandler>;
+  handlers: Record<string, InboxHandler>;
   deadLetterTopic: string;
   /** Attempts before a message that keeps failing goes to the dead-letter topic. */
   maxAttempts?: number;
+  /** Messages applied in one database transaction (default 500); 1 applies each in its own. */
+  batchSize?: number;
   /** Called when the consumer cannot recover; the service exits non-zero so its supervisor restarts it. */
   onFatal: (err: Error) => void;
 }
+
+export const DEFAULT_CONSUMER_BATCH_SIZE = 500;
 
 const headerString = (headers: IHeaders | undefined, name: string): string | undefined => {
   const v = headers?.[name];
   if (v === undefined) return undefined;
   return Array.isArray(v) ? v[0]?.toString() : v.toString();
 };
+
+const one = (handler: InboxHandler): EventHandler => (typeof handler === 'function' ? handler : handler.one);
+const many = (handler: InboxHandler): BatchEventHandler | undefined => (typeof handler === 'function' ? undefined : handler.many);
+
+interface Where {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** A message read and checked: an event to apply, one to dead-letter, or one this group does not act on. */
+type Prepared =
+  | { kind: 'apply'; where: Where; message: KafkaMessage; event: CloudEvent; eventId: string; type: string; handler: InboxHandler }
+  | { kind: 'dead'; where: Where; message: KafkaMessage; eventId: string; type: string | undefined; reason: string }
+  | { kind: 'skip' };
+type ToApply = Extract<Prepared, { kind: 'apply' }>;
+
+/** What kafkajs lets a batch handler do with its partition. */
+interface BatchControl {
+  resolveOffset: (offset: string) => void;
+  heartbeat: () => Promise<void>;
+  isRunning: () => boolean;
+  isStale: () => boolean;
+}
 
 /**
  * Kafka consumer with an inbox: sent at least once, processed exactly once. The handler's effect
@@ -37,17 +78,25 @@ const headerString = (headers: IHeaders | undefined, name: string): string | und
  * bounded retries (attempts are counted in the database), goes to the dead-letter topic with the
  * reason, and the consumer goes on. If the database itself is unreachable nothing is skipped:
  * the batch fails and, if that persists, the process exits for its supervisor to restart it.
+ *
+ * Messages are applied in chunks of `batchSize`, in offset order: one transaction inserts the
+ * chunk's inbox rows with one statement and runs the handlers of the events it had not seen. If
+ * that transaction fails while the database is reachable, the chunk is applied again one message
+ * per transaction, so a failing event is isolated, counted and dead-lettered while the others are
+ * applied once.
  */
 export class InboxConsumer {
   private consumer?: Consumer;
   private dltProducer?: Producer;
   private readonly maxAttempts: number;
+  private readonly batchSize: number;
   private readonly log: Logger;
   private restarts = 0;
   private stopping = false;
 
   constructor(private readonly opts: InboxConsumerOptions) {
     this.maxAttempts = opts.maxAttempts ?? 5;
+    this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_CONSUMER_BATCH_SIZE));
     this.log = opts.logger.child({ component: 'inbox-consumer', group: opts.groupId });
   }
 
@@ -89,10 +138,12 @@ export class InboxConsumer {
       autoCommit: true,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (const message of batch.messages) {
+        const control = { resolveOffset, heartbeat, isRunning, isStale };
+        for (let i = 0; i < batch.messages.length; i += this.batchSize) {
           if (!isRunning() || isStale()) break;
-          await this.handle(batch.topic, batch.partition, message);
-          resolveOffset(message.offset);
+          const chunk = batch.messages.slice(i, i + this.batchSize);
+          if (!(await this.handleChunk(batch.topic, batch.partition, chunk, control))) break;
+          resolveOffset(chunk[chunk.length - 1]!.offset);
           await heartbeat();
         }
       },
@@ -105,7 +156,28 @@ export class InboxConsumer {
     await this.dltProducer?.disconnect().catch(() => undefined);
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  /**
+   * Applies a chunk of one partition's messages in offset order; false when it stopped early
+   * because the consumer is stopping or lost the partition (what is done is resolved).
+   */
+  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[], control: BatchControl): Promise<boolean> {
+    let run: ToApply[] = [];
+    for (const message of messages) {
+      const prepared = this.prepare(topic, partition, message);
+      if (prepared.kind === 'apply') {
+        run.push(prepared);
+      } else if (prepared.kind === 'dead') {
+        // events before it are applied first, so the order of effects is the order of the messages
+        if (!(await this.applyRun(run, control))) return false;
+        run = [];
+        await this.deadLetter(prepared.eventId, prepared.type, prepared.where, prepared.message, prepared.reason, 1);
+      }
+    }
+    return this.applyRun(run, control);
+  }
+
+  /** Reads a message: its event, handler and inbox key, or why it goes to the dead-letter topic. */
+  private prepare(topic: string, partition: number, message: KafkaMessage): Prepared {
     const where = { topic, partition, offset: message.offset };
     // a message with no usable id is keyed by its position, so it too is dead-lettered only once
     const fallbackId = `${topic}:${partition}:${message.offset}`;
@@ -113,31 +185,108 @@ export class InboxConsumer {
     try {
       event = JSON.parse(message.value?.toString('utf8') ?? '');
     } catch {
-      return this.deadLetter(fallbackId, undefined, where, message, 'unparseable: message value is not JSON', 1);
+      return { kind: 'dead', where, message, eventId: fallbackId, type: undefined, reason: 'unparseable: message value is not JSON' };
     }
     const eventId = typeof event?.id === 'string' && event.id.length <= 200 ? event.id : fallbackId;
     const type = typeof event?.type === 'string' ? event.type : headerString(message.headers, 'ce_type');
     const handler = type ? this.opts.handlers[type] : undefined;
-    if (!handler) return; // not an event this group acts on
+    if (!type || !handler) return { kind: 'skip' }; // not an event this group acts on
     try {
       this.opts.catalog.validate(event);
     } catch (err) {
       if (err instanceof EventValidationError) {
-        return this.deadLetter(eventId, type, where, message, `schema: ${err.message}`, 1);
+        return { kind: 'dead', where, message, eventId, type, reason: `schema: ${err.message}` };
       }
       throw err;
     }
+    return { kind: 'apply', where, message, event, eventId, type, handler };
+  }
 
+  /**
+   * Applies events in one transaction; if that fails while the database is reachable, one by one.
+   * False when it stopped early (the consumer is stopping or lost the partition).
+   */
+  private async applyRun(run: ToApply[], control: BatchControl): Promise<boolean> {
+    if (run.length === 0) return true;
+    if (run.length === 1) {
+      await this.applyOne(run[0]!);
+      return true;
+    }
+    try {
+      await this.applyTogether(run);
+      return true;
+    } catch (err) {
+      if (!(await databaseReachable(this.opts.orm))) {
+        // not the messages' fault: fail the batch so it is retried, never skipped
+        throw err;
+      }
+      this.log.warn({ events: run.length, err: (err as Error).message }, 'batch failed; applying its events one at a time');
+    }
+    for (const item of run) {
+      if (!control.isRunning() || control.isStale()) return false;
+      await this.applyOne(item);
+      control.resolveOffset(item.where.offset);
+      await control.heartbeat();
+    }
+    return true;
+  }
+
+  /** One transaction: the inbox rows of every event in one statement, then the handlers of the new ones, in order. */
+  private async applyTogether(run: ToApply[]): Promise<void> {
+    const { topic, partition } = run[0]!.where;
+    // a message delivered twice in the run is applied at its first offset
+    const firsts = new Map<string, ToApply>();
+    for (const item of run) if (!firsts.has(item.eventId)) firsts.set(item.eventId, item);
+    await this.opts.orm.em.fork().transactional(async (em) => {
+      const inserted = await rawQuery<{ event_id: string }[]>(
+        em,
+        `insert into inbox (consumer_group, event_id, event_type, topic, partition, "offset", status)
+         select ?, e.event_id, e.event_type, ?, ?, e."offset", 'processed'
+         from jsonb_to_recordset(?::jsonb) as e(event_id text, event_type text, "offset" bigint)
+         on conflict do nothing returning event_id`,
+        [
+          this.opts.groupId,
+          topic,
+          partition,
+          JSON.stringify([...firsts.values()].map((i) => ({ event_id: i.eventId, event_type: i.type, offset: i.where.offset }))),
+        ],
+      );
+      const fresh = new Set(inserted.map((r) => r.event_id));
+      // already processed ones are left out: redelivery changes nothing
+      const todo = [...firsts.values()].filter((i) => fresh.has(i.eventId));
+      for (let i = 0; i < todo.length;) {
+        const batchForm = many(todo[i]!.handler);
+        let end = i + 1;
+        if (batchForm) {
+          while (end < todo.length && many(todo[end]!.handler) === batchForm) end++;
+          await batchForm(
+            todo.slice(i, end).map((t) => t.event),
+            em,
+          );
+        } else {
+          await one(todo[i]!.handler)(todo[i]!.event, em);
+        }
+        // each handler finds the state its own transaction would: earlier effects flushed, no entities left over
+        await em.flush();
+        em.clear();
+        i = end;
+      }
+    });
+  }
+
+  /** One event in its own transaction, retried with backoff and counted; dead-lettered after maxAttempts. */
+  private async applyOne({ where, message, event, eventId, type, handler }: ToApply): Promise<void> {
     for (;;) {
       try {
         await this.opts.orm.em.fork().transactional(async (em) => {
-          const inserted = await em.execute<{ event_id: string }[]>(
+          const inserted = await rawQuery<{ event_id: string }[]>(
+            em,
             `insert into inbox (consumer_group, event_id, event_type, topic, partition, "offset", status)
              values (?, ?, ?, ?, ?, ?, 'processed') on conflict do nothing returning event_id`,
-            [this.opts.groupId, eventId, type, topic, partition, message.offset],
+            [this.opts.groupId, eventId, type, where.topic, where.partition, where.offset],
           );
           if (inserted.length === 0) return; // already processed: redelivery changes nothing
-          await handler(event, em);
+          await one(handler)(event, em);
         });
         return;
       } catch (err) {
@@ -170,7 +319,7 @@ export class InboxConsumer {
   private async deadLetter(
     eventId: string,
     type: string | undefined,
-    where: { topic: string; partition: number; offset: string },
+    where: Where,
     message: KafkaMessage,
     reason: string,
     attempts: number,

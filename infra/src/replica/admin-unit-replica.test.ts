@@ -9,7 +9,10 @@ import {
   ADMIN_UNIT_CREATED,
   adminUnitReplicaHandlers,
   adminUnitReplicaMigrations,
+  applyAdminUnitEvents,
   type AdminUnitChangedData,
+  type AdminUnitSnapshot,
+  type AdminUnitVersionData,
 } from './admin-unit-replica';
 
 /** The hierarchy replica on the test stack's real PostgreSQL: any delivery order and any redelivery converge. */
@@ -17,7 +20,8 @@ describe('admin unit replica', () => {
   let orm: MikroORM;
   const apply = async (event: CloudEvent) => {
     const em = orm.em.fork() as unknown as EntityManager;
-    await em.transactional((tx) => adminUnitReplicaHandlers[event.type]!(event, tx as EntityManager));
+    const handler = adminUnitReplicaHandlers[event.type]!;
+    await em.transactional((tx) => (typeof handler === 'function' ? handler : handler.one)(event, tx as EntityManager));
   };
   const state = async (id: string) => ({
     unit: await orm.em.fork().execute(`select name, valid_to::text from admin_unit_replica where id = ?`, [id]),
@@ -96,5 +100,100 @@ describe('admin unit replica', () => {
       ],
       changes: [{ n: 1 }],
     });
+  });
+
+  it('applies many events with one batch exactly as one by one, in order: newest state per unit, the later one on equal times', async () => {
+    const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    const scenario = () => {
+      const a = randomUUID();
+      const b = randomUUID();
+      const version = (name: string, validFrom = '2020-01-01', parentId: string | null = null): AdminUnitVersionData => ({
+        validFrom,
+        validTo: null,
+        name,
+        kind: 'COMMUNE',
+        subtype: 'COMMUNE',
+        parentId,
+      });
+      const created = (id: string, name: string, time: string) =>
+        newEvent(
+          ADMIN_UNIT_CREATED,
+          id,
+          {
+            id,
+            code: `B${id.slice(0, 6)}`,
+            name,
+            kind: 'COMMUNE',
+            subtype: 'COMMUNE',
+            parentId: null,
+            validFrom: '2020-01-01',
+            validTo: null,
+          },
+          at(time),
+        );
+      const changed = (type: keyof typeof ADMIN_UNIT_CHANGE_EVENTS, time: string, units: AdminUnitSnapshot[]) => {
+        const changeId = randomUUID();
+        return newEvent<AdminUnitChangedData>(
+          ADMIN_UNIT_CHANGE_EVENTS[type],
+          changeId,
+          {
+            change: {
+              id: changeId,
+              type,
+              effectiveDate: '2026-01-01',
+              legalBasis: 'Nghị quyết thử',
+              note: null,
+              units: units.map((u) => ({ unitId: u.id, role: 'SUBJECT' as const, partial: false })),
+            },
+            units,
+          },
+          at(time),
+        );
+      };
+      const snapshot = (id: string, ...versions: AdminUnitVersionData[]): AdminUnitSnapshot => ({
+        id,
+        code: `B${id.slice(0, 6)}`,
+        validFrom: '2020-01-01',
+        validTo: null,
+        versions,
+      });
+      const renameA = changed('RENAME', '2026-03-01', [
+        snapshot(a, { ...version('A cũ'), validTo: '2025-12-31' }, version('A mới', '2026-01-01')),
+      ]);
+      const events = [
+        created(a, 'A cũ', '2026-01-01'),
+        renameA,
+        created(a, 'A cũ', '2026-01-01'), // redelivered late: older than the rename
+        created(b, 'B', '2026-02-01'),
+        changed('MOVE', '2026-02-01', [snapshot(b, version('B dời', '2020-01-01', a))]), // same time as B's creation, later: wins
+        changed('MERGE', '2026-02-01', [snapshot(a, version('A gộp')), snapshot(b, version('B gộp', '2020-01-01', a))]), // older than A's rename; B again
+        renameA, // redelivered
+      ];
+      return { ids: [a, b], events };
+    };
+    const stateOf = async (ids: string[]) => Promise.all(ids.map(state));
+
+    const oneByOne = scenario();
+    for (const event of oneByOne.events) await apply(event);
+    const batched = scenario();
+    await (orm.em.fork() as unknown as EntityManager).transactional((tx) => applyAdminUnitEvents(batched.events, tx as EntityManager));
+
+    const expected = [
+      {
+        unit: [{ name: 'A mới', valid_to: null }],
+        versions: [
+          { valid_from: '2020-01-01', valid_to: '2025-12-31', name: 'A cũ' },
+          { valid_from: '2026-01-01', valid_to: null, name: 'A mới' },
+        ],
+        changes: [{ n: 2 }],
+      },
+      {
+        unit: [{ name: 'B gộp', valid_to: null }],
+        versions: [{ valid_from: '2020-01-01', valid_to: null, name: 'B gộp' }],
+        changes: [{ n: 2 }],
+      },
+    ];
+    expect(await stateOf(oneByOne.ids)).toEqual(expected);
+    expect(await stateOf(batched.ids)).toEqual(expected);
   });
 });

@@ -2,7 +2,9 @@ import { EntitySchema, type MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CloudEvent } from '../events/cloud-event';
-import type { EventHandler } from '../inbox/consumer';
+import type { InboxHandler } from '../inbox/consumer';
+import { rawQuery } from '../db/raw-query';
+import { uuidArray } from '../db/sql-arrays';
 
 /**
  * A service's local copy of the administrative hierarchy with its history, built from org's
@@ -183,22 +185,122 @@ export async function applyAdminUnitSnapshot(em: EntityManager, unit: AdminUnitS
   );
 }
 
+/**
+ * Applies units' whole states in the order given, with one statement per table: the same result
+ * as applyAdminUnitSnapshot for each in turn. Per unit only the newest state counts (the later one given when
+ * times are equal), and it is applied unless a newer one is already here.
+ */
+export async function applyAdminUnitSnapshots(
+  em: EntityManager,
+  snapshots: { unit: AdminUnitSnapshot; sourceTime: string }[],
+): Promise<void> {
+  if (snapshots.length === 0) return;
+  const rows = JSON.stringify(
+    snapshots.map(({ unit, sourceTime }, ord) => {
+      const latest = [...unit.versions].sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
+      if (!latest) throw new Error(`snapshot of unit ${unit.id} has no version`);
+      return {
+        ord,
+        id: unit.id,
+        code: unit.code,
+        name: latest.name,
+        kind: latest.kind,
+        parentId: latest.parentId,
+        validFrom: unit.validFrom,
+        validTo: unit.validTo,
+        sourceTime,
+        versions: unit.versions,
+      };
+    }),
+  );
+  // the newest state of each unit given; SQL compares the times, at their full precision
+  const newest = `select distinct on (s.id) s.*
+    from jsonb_to_recordset(?::jsonb) as s(ord int, id uuid, code text, name text, kind text, "parentId" uuid,
+      "validFrom" date, "validTo" date, "sourceTime" timestamptz, versions jsonb)
+    order by s.id, s."sourceTime" desc, s.ord desc`;
+  const applied = await rawQuery<{ id: string }[]>(
+    em,
+    `insert into admin_unit_replica (id, code, name, kind, parent_id, valid_from, valid_to, source_time)
+     select id, code, name, kind, "parentId", "validFrom", "validTo", "sourceTime" from (${newest}) n
+     on conflict (id) do update set code = excluded.code, name = excluded.name, kind = excluded.kind,
+       parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+       source_time = excluded.source_time
+     where admin_unit_replica.source_time <= excluded.source_time
+     returning id`,
+    [rows],
+  );
+  if (applied.length === 0) return; // newer states were already applied
+  const ids = uuidArray(applied.map((r) => r.id));
+  await rawQuery(em, 'delete from admin_unit_version_replica where unit_id = any(?::uuid[])', [ids]);
+  await rawQuery(
+    em,
+    `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
+     select n.id, v."validFrom", v."validTo", v.name, v.kind, v.subtype, v."parentId"
+     from (${newest}) n
+     cross join lateral jsonb_to_recordset(n.versions)
+       as v("validFrom" date, "validTo" date, name text, kind text, subtype text, "parentId" uuid)
+     where n.id = any(?::uuid[])`,
+    [rows, ids],
+  );
+}
+
+/** The state an AdminUnitCreated event carries: a unit with its one version. */
+const createdSnapshot = (d: AdminUnitCreatedData): AdminUnitSnapshot => ({
+  id: d.id,
+  code: d.code,
+  validFrom: d.validFrom,
+  validTo: d.validTo,
+  versions: [
+    { validFrom: d.validFrom, validTo: d.validTo, name: d.name, kind: d.kind, subtype: d.subtype ?? d.kind, parentId: d.parentId },
+  ],
+});
+
+const CHANGE_EVENT_TYPES = new Set<string>(Object.values(ADMIN_UNIT_CHANGE_EVENTS));
+
+/**
+ * Applies hierarchy events (created and every change) in the order given, with a few statements
+ * for all of them: each change is recorded (immutable), and each unit takes the newest state the
+ * events carry unless a newer one is already here. Same result as applyAdminUnitCreated and
+ * applyAdminUnitChanged for each in turn.
+ */
+export async function applyAdminUnitEvents(events: CloudEvent<unknown>[], em: EntityManager): Promise<void> {
+  const snapshots: { unit: AdminUnitSnapshot; sourceTime: string }[] = [];
+  const changes: AdminUnitChangeData[] = [];
+  for (const event of events) {
+    if (event.type === ADMIN_UNIT_CREATED) {
+      snapshots.push({ unit: createdSnapshot(event.data as AdminUnitCreatedData), sourceTime: event.time });
+    } else if (CHANGE_EVENT_TYPES.has(event.type)) {
+      const { change, units } = event.data as AdminUnitChangedData;
+      changes.push(change);
+      for (const unit of units) snapshots.push({ unit, sourceTime: event.time });
+    } else {
+      throw new Error(`not a hierarchy event: ${event.type}`);
+    }
+  }
+  if (changes.length > 0) {
+    await rawQuery(
+      em,
+      `insert into admin_unit_change_replica (id, type, effective_date, legal_basis, note)
+       select id, type, "effectiveDate", "legalBasis", note
+       from jsonb_to_recordset(?::jsonb) as c(id uuid, type text, "effectiveDate" date, "legalBasis" text, note text)
+       on conflict (id) do nothing`,
+      [JSON.stringify(changes.map(({ units: _units, ...change }) => change))],
+    );
+    await rawQuery(
+      em,
+      `insert into admin_unit_change_unit_replica (change_id, unit_id, role, partial)
+       select "changeId", "unitId", role, partial
+       from jsonb_to_recordset(?::jsonb) as u("changeId" uuid, "unitId" uuid, role text, partial boolean)
+       on conflict do nothing`,
+      [JSON.stringify(changes.flatMap((c) => c.units.map((u) => ({ changeId: c.id, ...u }))))],
+    );
+  }
+  await applyAdminUnitSnapshots(em, snapshots);
+}
+
 /** Applies an AdminUnitCreated event to the replica: a unit with its one version. */
 export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedData>, em: EntityManager): Promise<void> {
-  const d = event.data;
-  await applyAdminUnitSnapshot(
-    em,
-    {
-      id: d.id,
-      code: d.code,
-      validFrom: d.validFrom,
-      validTo: d.validTo,
-      versions: [
-        { validFrom: d.validFrom, validTo: d.validTo, name: d.name, kind: d.kind, subtype: d.subtype ?? d.kind, parentId: d.parentId },
-      ],
-    },
-    event.time,
-  );
+  await applyAdminUnitSnapshot(em, createdSnapshot(event.data), event.time);
 }
 
 /** Applies a change event: records the change (immutable) and each touched unit's resulting state. */
@@ -218,17 +320,22 @@ export async function applyAdminUnitChanged(event: CloudEvent<AdminUnitChangedDa
   for (const unit of units) await applyAdminUnitSnapshot(em, unit, event.time);
 }
 
-/** Handlers a service registers to keep the replica current. */
-export const adminUnitReplicaHandlers: Record<string, EventHandler> = {
-  [ADMIN_UNIT_CREATED]: async (event, em) => {
-    await applyAdminUnitCreated(event as CloudEvent<AdminUnitCreatedData>, em);
+/**
+ * Handlers a service registers to keep the replica current. Every hierarchy type shares one batch
+ * form, so a run of hierarchy events of any types is applied with a few statements.
+ */
+export const adminUnitReplicaHandlers: Record<string, InboxHandler> = {
+  [ADMIN_UNIT_CREATED]: {
+    one: (event, em) => applyAdminUnitCreated(event as CloudEvent<AdminUnitCreatedData>, em),
+    many: applyAdminUnitEvents,
   },
   ...Object.fromEntries(
     Object.values(ADMIN_UNIT_CHANGE_EVENTS).map((type) => [
       type,
-      (async (event, em) => {
-        await applyAdminUnitChanged(event as CloudEvent<AdminUnitChangedData>, em);
-      }) satisfies EventHandler,
+      {
+        one: (event, em) => applyAdminUnitChanged(event as CloudEvent<AdminUnitChangedData>, em),
+        many: applyAdminUnitEvents,
+      } satisfies InboxHandler,
     ]),
   ),
 };

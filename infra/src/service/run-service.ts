@@ -17,7 +17,7 @@ import { createKafka, ensureTopics } from '../kafka/client';
 import { topicsOwnedBy, deadLetterTopic } from '../kafka/topics';
 import { Outbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/relay';
-import { InboxConsumer, type EventHandler } from '../inbox/consumer';
+import { InboxConsumer, type InboxHandler } from '../inbox/consumer';
 import { AuthContext } from '../auth/auth-context';
 import { GATEWAY_HEADER, bearerToken, verifyGatewayCredential, verifyUserToken, InvalidTokenError } from '../auth/tokens';
 import { loadTypeDefs } from '../graphql/type-defs';
@@ -40,7 +40,7 @@ export interface ConsumerDefinition {
   /** Consumer group name; the group's inbox and dead-letter topic belong to this service. */
   groupId: string;
   topics: string[];
-  handlers: Record<string, EventHandler>;
+  handlers: Record<string, InboxHandler>;
 }
 
 /** What a service's own HTTP routes may use; built once at boot. */
@@ -121,6 +121,7 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
         handlers: c.handlers,
         deadLetterTopic: deadLetterTopic(def.name),
         maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+        batchSize: config.CONSUMER_BATCH_SIZE,
         onFatal: fatal,
       }),
   );
