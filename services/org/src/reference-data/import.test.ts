@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   DomainError,
   EventCatalog,
-  adminUnitReplicaHandlers,
+  applyAdminUnitEvents,
   adminUnitReplicaMigrations,
   createLogger,
   initORM,
@@ -80,10 +80,11 @@ describe('importing the reference hierarchy', () => {
     const replica = await freshOrm(`${DB}_replica`, adminUnitReplicaMigrations);
     try {
       const events = await orm.em.fork().execute<{ payload: CloudEvent }[]>('select payload from outbox order by created_at, id');
-      // newest first: a consumer must converge whatever the order
-      await replica.em.fork().transactional(async (tx) => {
-        for (const { payload } of events.reverse()) await adminUnitReplicaHandlers[payload.type]!(payload, tx as unknown as EntityManager);
-      });
+      // newest first, in runs as a consumer takes them from the topic: it must converge whatever the order
+      const reversed = events.map((e) => e.payload).reverse();
+      for (let i = 0; i < reversed.length; i += 500) {
+        await replica.em.fork().transactional((tx) => applyAdminUnitEvents(reversed.slice(i, i + 500), tx as unknown as EntityManager));
+      }
       const shape = 'unit_id::text, valid_from::text, valid_to::text, name, kind, subtype, parent_id::text';
       const org = await orm.em.fork().execute(`select ${shape} from admin_unit_version order by 1, 2`);
       const rebuilt = await replica.em.fork().execute(`select ${shape} from admin_unit_version_replica order by 1, 2`);
