@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { OutboxMessage } from '../db/infra-entities';
-import type { CloudEvent } from '../events/cloud-event';
+import { newEvent, serviceOfEventType, type CloudEvent } from '../events/cloud-event';
 import type { EventCatalog } from '../events/catalog';
 import { eventTopic } from '../kafka/topics';
-import { serviceOfEventType } from '../events/cloud-event';
 
 /**
  * Transactional outbox. Events are sent at least once, processed exactly once:
@@ -54,4 +53,41 @@ export async function insertOutboxBatch(
      from jsonb_to_recordset(?::jsonb) as x(id uuid, topic text, message_key text, event_type text, payload jsonb, created_at timestamptz)`,
     [JSON.stringify(rows)],
   );
+}
+
+/**
+ * For bulk writers that build their rows in SQL and want to build the events there too, instead
+ * of one CloudEvent object per row in JavaScript. Per event type, the envelope `newEvent` gives at
+ * `time` (specversion, source, type, time, datacontenttype, dataschema) and the topic, as one jsonb
+ * parameter for `outboxInsertSql`; each row then gets its own id, subject and data.
+ */
+export function outboxEventTemplates(types: string[], time: Date = new Date()): string {
+  const templates: Record<string, { envelope: Partial<CloudEvent>; topic: string }> = {};
+  for (const type of types) {
+    const envelope: Partial<CloudEvent> = { ...newEvent(type, '-', null, time) };
+    delete envelope.id;
+    delete envelope.subject;
+    delete envelope.data;
+    templates[type] = { envelope, topic: eventTopic(serviceOfEventType(type)) };
+  }
+  return JSON.stringify(templates);
+}
+
+/**
+ * The INSERT that stages one outbox row per row of `source`, an SQL relation (a CTE name, in the
+ * caller's transaction) with the columns `subject text`, `event_type text` and `data jsonb`:
+ * the same columns and the same payload as `insertOutboxBatch` writes for
+ * `newEvent(event_type, subject, data, time)`, with a random (v4) id per event. `templates` is the
+ * placeholder of the `outboxEventTemplates` parameter (e.g. `$3`). An event type without a
+ * template makes the payload null, which the table refuses: nothing is dropped silently.
+ * It returns `id, event_type` of every row it stages, so the caller can read some back to validate them.
+ */
+export function outboxInsertSql(source: string, templates: string): string {
+  return `insert into outbox (id, topic, message_key, event_type, payload, created_at)
+    select e.id, e.t ->> 'topic', e.subject, e.event_type,
+      (e.t -> 'envelope') || jsonb_build_object('id', e.id, 'subject', e.subject, 'data', e.data),
+      (e.t -> 'envelope' ->> 'time')::timestamptz
+    from (select gen_random_uuid() as id, s.subject, s.event_type, s.data, ${templates}::jsonb -> s.event_type as t
+          from ${source} s) e
+    returning id, event_type`;
 }
