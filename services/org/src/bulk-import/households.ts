@@ -49,6 +49,8 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
 
   return {
     columns: HOUSEHOLD_COLUMNS,
+    // batches are independent: a natural key appears once in the file, units are only read
+    concurrency: 2,
 
     add(row: number, v: RowValues<Field>) {
       const check = rowCheck(ctx, row, v, column);

@@ -18,6 +18,8 @@ export type RowValues<F extends string> = Record<F, string>;
  */
 export interface KindImporter<F extends string = string, P = unknown> {
   readonly columns: ColumnSpec<F>[];
+  /** Batches `write` may be given at the same time (1 unless they are independent of each other). */
+  readonly concurrency?: number;
   add(row: number, values: RowValues<F>): void;
   /** Rows accepted so far and not yet handed to `write`. */
   take(min: number): P[] | undefined;

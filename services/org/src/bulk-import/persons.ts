@@ -79,6 +79,8 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
 
   return {
     columns: PERSON_COLUMNS,
+    // batches are independent: a natural key appears once in the file; households and workplaces are only read
+    concurrency: 2,
 
     add(row: number, v: RowValues<Field>) {
       const check = rowCheck(ctx, row, v, column);
