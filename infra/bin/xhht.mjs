@@ -60,7 +60,7 @@ const SCRIPTS = {
   compose: 'schema/dist/compose.js',
   kafka: 'infra/dist/cli/kafka.js',
   'import:participants': 'services/org/dist/bulk-import/cli.js',
-  'bench:import': 'services/org/dist/bulk-import/bench.js',
+  'bench:import': 'test/bench/dist/import.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.
