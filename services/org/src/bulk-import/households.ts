@@ -15,6 +15,7 @@ import {
   type KindImporter,
   type RowValues,
   type StagedCounts,
+  UnchangedProbe,
 } from './kind';
 
 type Field = 'unitCode' | 'code' | 'headName' | 'address';
@@ -45,6 +46,7 @@ const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
 export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
   const seen = new Map<string, number>();
   const batches = new Batches<Pending>();
+  const unchanged = new UnchangedProbe();
   const column = (f: Field) => columns().header[f]!;
 
   return {
@@ -80,16 +82,21 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
       if (lines.length === 0) return;
       await bulkTransaction(ctx.orm, { import_household: 'i uuid, u uuid, c text, n text, f text, a text' }, async (client) => {
         await copyRows(client, 'import_household', ['i', 'u', 'c', 'n', 'f', 'a'], lines);
-        // Rows already there with the same values are left out before the upsert, which would
-        // otherwise lock (and so write) each of them. The upsert's own WHERE still decides for
-        // rows that change between the two (a concurrent writer): unchanged ones are not returned.
-        // A scalar subquery, so each row is one probe of the unique index: as NOT EXISTS the
-        // planner may hash the whole table for every batch.
+        // Rows already there with the same values are left out before the upsert (see
+        // UnchangedProbe). The upsert's own WHERE still decides for rows that change between the
+        // two (a concurrent writer): unchanged ones are not returned. A scalar subquery, so each row
+        // is one probe of the unique index: as NOT EXISTS the planner may hash the whole table for
+        // every batch.
+        const probe = unchanged.enabled;
         const result = await client.query<StagedCounts>(
           `with changed as (
              select s.* from import_household s
-             where (select true from household h where h.unit_id = s.u and h.code = s.c
-                      and (h.head_name, h.address) is not distinct from (s.n, s.a)) is null
+             ${
+               probe
+                 ? `where (select true from household h where h.unit_id = s.u and h.code = s.c
+                      and (h.head_name, h.address) is not distinct from (s.n, s.a)) is null`
+                 : ''
+             }
            ), written as (
              insert into household as h (id, unit_id, code, head_name, head_name_folded, address, created_by, updated_by)
              select i, u, c, n, f, a, $1, $1 from changed
@@ -107,6 +114,7 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
           [ctx.actor, HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED, outboxEventTemplates([HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED])],
         );
         await checkStagedEvents(ctx, client, result.rows[0]!, householdEventData);
+        unchanged.record(lines.length, result.rows[0]!.inserted + result.rows[0]!.updated);
       });
     },
 

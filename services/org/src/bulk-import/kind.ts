@@ -159,3 +159,23 @@ export async function checkStagedEvents(
   ctx.counts.inserted += r.inserted;
   ctx.counts.updated += r.updated;
 }
+
+/**
+ * Whether a batch leaves out, before its upsert, the rows already there unchanged. That costs one
+ * probe of the unique index per row; without it the upsert locks (and so writes) each unchanged
+ * row, though it neither changes it nor emits an event. A file of new rows has none, a re-run
+ * has nothing else: the probe is on for the first batch and after any batch that met an unchanged
+ * row, off after a batch that met none.
+ */
+export class UnchangedProbe {
+  private on = true;
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** Rows the batch staged, and how many of them it wrote. */
+  record(staged: number, written: number): void {
+    this.on = written < staged;
+  }
+}

@@ -15,6 +15,7 @@ import {
   type KindImporter,
   type RowValues,
   type StagedCounts,
+  UnchangedProbe,
 } from './kind';
 
 type Field =
@@ -74,6 +75,7 @@ const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
 export function personImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
   const seen = new Map<string, number>();
   const batches = new Batches<Pending>();
+  const unchanged = new UnchangedProbe();
   const column = (f: Field) => columns().header[f]!;
   const thisYear = new Date().getUTCFullYear();
 
@@ -210,12 +212,17 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
         async (client) => {
           await copyRows(client, 'import_person', ['i', 'u', 'c', 'n', 'f', 'y', 's', 'g', 'h', 'w'], lines);
           // as for households: rows already there unchanged are left out before the upsert
+          const probe = unchanged.enabled;
           const result = await client.query<StagedCounts>(
             `with changed as (
                select s.* from import_person s
-               where (select true from person p where p.unit_id = s.u and p.code = s.c
+               ${
+                 probe
+                   ? `where (select true from person p where p.unit_id = s.u and p.code = s.c
                         and (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
-                          is not distinct from (s.n, s.y, s.s, s.g, s.h, s.w)) is null
+                          is not distinct from (s.n, s.y, s.s, s.g, s.h, s.w)) is null`
+                   : ''
+               }
              ), written as (
                insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
                  household_id, workplace_id, created_by, updated_by)
@@ -239,6 +246,7 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
             [ctx.actor, PERSON_REGISTERED, PERSON_UPDATED, outboxEventTemplates([PERSON_REGISTERED, PERSON_UPDATED])],
           );
           await checkStagedEvents(ctx, client, result.rows[0]!, personEventData);
+          unchanged.record(lines.length, result.rows[0]!.inserted + result.rows[0]!.updated);
         },
       );
     },
