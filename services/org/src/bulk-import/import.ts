@@ -66,7 +66,7 @@ export const KIND_LABELS: Record<ImportKind, string> = {
  */
 export async function importParticipants(options: ImportOptions): Promise<ImportResult> {
   const started = Date.now();
-  const batchSize = options.batchSize ?? 10000;
+  const batchSize = options.batchSize ?? 5000;
   const today = options.asOf ?? new Date().toISOString().slice(0, 10);
   const errors = new ErrorSink();
   const ctx = new ImportContext(options.orm, options.catalog, options.actor, today, errors);
