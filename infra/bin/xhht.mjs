@@ -61,7 +61,7 @@ const SCRIPTS = {
   kafka: 'infra/dist/cli/kafka.js',
   'import:participants': 'services/org/dist/bulk-import/cli.js',
   'import:units': 'services/org/dist/reference-data/import-cli.js',
-  'bench:import': 'services/org/dist/bulk-import/bench.js',
+  'bench:import': 'test/bench/dist/import.js',
   'bench:consume': 'test/bench/dist/consume.js',
 };
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { EventCatalog, newEvent, type CloudEvent } from '@xhht/infra';
 import { collectTopic, createUnit, eventually, gql, sql, stack, uniqueCode, createProvince } from '../support/stack';
 
 const run = promisify(execFile);
@@ -96,6 +97,25 @@ describe('bulk import of participants from CSV', () => {
       { code: 'H001', head_name: 'Lê Văn Cường', address: 'Bãi Vàng', created_by: 'test-import' },
     ]);
     expect(await outboxCount()).toBe(before + 3);
+    // the import builds its events in SQL: each outbox row is what newEvent and the outbox give
+    const staged = await sql<{
+      id: string;
+      topic: string;
+      message_key: string;
+      event_type: string;
+      created_at: Date;
+      payload: CloudEvent<{ id: string; unitId: string; code: string }>;
+    }>('org', 'select id, topic, message_key, event_type, created_at, payload from outbox order by seq desc limit 3');
+    const catalog: EventCatalog = new EventCatalog();
+    const registered = 'vn.xhht.org.household.registered.v1';
+    for (const row of staged) {
+      const { payload } = row;
+      catalog.validate(payload);
+      expect(payload).toEqual({ ...newEvent(registered, payload.data.id, payload.data, row.created_at), id: row.id });
+      expect(row).toMatchObject({ topic: 'xhht.org.events', message_key: payload.data.id, event_type: registered });
+      expect(Object.keys(payload.data).sort()).toEqual(['code', 'id', 'unitId']);
+    }
+    expect(new Set(staged.map((r) => r.id)).size).toBe(3);
     // imported households are found like registered ones: by the head's name without diacritics
     const found = await gql(`query($u: ID!) { households(unitId: $u, search: "nguyen van an") { edges { node { code headName } } } }`, {
       u: villageA.id,

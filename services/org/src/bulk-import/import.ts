@@ -20,6 +20,8 @@ export interface ImportOptions {
   /** Units must be in force on this date; today by default. */
   asOf?: string;
   batchSize?: number;
+  /** Batches written at the same time (the kind's own choice by default). */
+  concurrency?: number;
   /** null: no progress output. */
   progress?: NodeJS.WriteStream | null;
 }
@@ -57,7 +59,8 @@ export const KIND_LABELS: Record<ImportKind, string> = {
 /**
  * Loads one CSV file of participants. Rows are checked while the file streams in; every
  * `batchSize` accepted rows go to the database in one transaction while the next batch is being
- * parsed (at most one batch in flight, so writes keep the file's order). Rejected rows go to the
+ * parsed. Kinds whose batches do not depend on each other write several at once (on as many
+ * connections); the others keep the file's order with one batch in flight. Rejected rows go to the
  * error report; good rows load regardless. Throws only on a fatal problem (unreadable file,
  * missing required column, database failure).
  */
@@ -72,37 +75,49 @@ export async function importParticipants(options: ImportOptions): Promise<Import
   const progress = new Progress(Math.max(countLines(options.file) - 1, 0), KIND_LABELS[options.kind], options.progress ?? null);
 
   let rows = 0;
-  let inflight: Promise<void> = Promise.resolve();
+  // batches being written; a kind whose batches do not depend on each other allows more than one
+  const inflight = new Set<Promise<void>>();
+  const concurrency = options.concurrency ?? importer.concurrency ?? 1;
   let failure: unknown;
   const send = async (batch: unknown[]) => {
-    await inflight;
+    while (inflight.size >= concurrency) await Promise.race(inflight);
     if (failure) throw failure;
-    inflight = importer.write(batch).catch((err: unknown) => {
-      failure = err;
-    });
+    const write: Promise<void> = importer
+      .write(batch)
+      .catch((err: unknown) => {
+        failure ??= err;
+      })
+      .finally(() => inflight.delete(write));
+    inflight.add(write);
   };
 
-  for await (const records of readCsv(options.file)) {
-    for (const rec of records) {
-      if (!columns) {
-        columns = mapColumns(importer.columns, rec.fields);
-        continue;
+  try {
+    for await (const records of readCsv(options.file)) {
+      for (const rec of records) {
+        if (!columns) {
+          columns = mapColumns(importer.columns, rec.fields);
+          continue;
+        }
+        const values: Record<string, string> = {};
+        for (const spec of importer.columns) {
+          const i = columns.index[spec.field]!;
+          values[spec.field] = i >= 0 ? (rec.fields[i] ?? '').trim() : '';
+        }
+        rows++;
+        importer.add(rec.row, values);
+        const batch = importer.take(batchSize);
+        if (batch) await send(batch);
       }
-      const values: Record<string, string> = {};
-      for (const spec of importer.columns) {
-        const i = columns.index[spec.field]!;
-        values[spec.field] = i >= 0 ? (rec.fields[i] ?? '').trim() : '';
-      }
-      rows++;
-      importer.add(rec.row, values);
-      const batch = importer.take(batchSize);
-      if (batch) await send(batch);
+      progress.update(rows);
     }
-    progress.update(rows);
+  } catch (err) {
+    // a batch still being written must not outlive the import (the caller closes the database)
+    await Promise.all(inflight);
+    throw err;
   }
-  if (!columns) throw new Error('Tệp trống: không có dòng tiêu đề');
-  await inflight;
+  await Promise.all(inflight);
   if (failure) throw failure;
+  if (!columns) throw new Error('Tệp trống: không có dòng tiêu đề');
   await importer.finish();
   progress.done(rows);
 

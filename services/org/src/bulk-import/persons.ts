@@ -1,8 +1,22 @@
-import { rawQuery, foldVietnamese } from '@xhht/infra';
+import { randomUUID } from 'node:crypto';
+import { foldVietnamese, outboxEventTemplates, outboxInsertSql } from '@xhht/infra';
 import { PERSON_REGISTERED, PERSON_UPDATED, personEventData } from '../persons/person.domain';
 import { readOccupationalGroup, readSex, type ColumnMap, type ColumnSpec } from './columns';
-import { asJson, idsByNaturalKey, naturalKey, resolveOrganizationRefs, type ImportContext } from './context';
-import { Batches, checkCode, checkText, earlierRow, rowCheck, stageWrittenEvents, type KindImporter, type RowValues } from './kind';
+import { idsByNaturalKey, naturalKey, resolveOrganizationRefs, type ImportContext } from './context';
+import { bulkTransaction, copyLine, copyRows } from './copy';
+import {
+  Batches,
+  STAGED_COUNTS,
+  checkCode,
+  checkStagedEvents,
+  checkText,
+  earlierRow,
+  rowCheck,
+  type KindImporter,
+  type RowValues,
+  type StagedCounts,
+  UnchangedProbe,
+} from './kind';
 
 type Field =
   'unitCode' | 'code' | 'fullName' | 'birthYear' | 'sex' | 'occupationalGroup' | 'householdCode' | 'workplaceCode' | 'workplaceUnitCode';
@@ -61,11 +75,14 @@ const UNIT_KINDS = ['VILLAGE', 'COMMUNE'] as const;
 export function personImporter(ctx: ImportContext, columns: () => ColumnMap<string>): KindImporter<Field, Pending> {
   const seen = new Map<string, number>();
   const batches = new Batches<Pending>();
+  const unchanged = new UnchangedProbe();
   const column = (f: Field) => columns().header[f]!;
   const thisYear = new Date().getUTCFullYear();
 
   return {
     columns: PERSON_COLUMNS,
+    // batches are independent: a natural key appears once in the file; households and workplaces are only read
+    concurrency: 2,
 
     add(row: number, v: RowValues<Field>) {
       const check = rowCheck(ctx, row, v, column);
@@ -144,7 +161,7 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
       );
       const workplaces = new Map(withWorkplace.map((l, i) => [l, workplaceIds[i]]));
 
-      const rows: Record<string, unknown>[] = [];
+      const lines: string[] = [];
       for (const l of located) {
         const { p } = l;
         let householdId: string | null = null;
@@ -173,40 +190,65 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
             continue;
           }
         }
-        rows.push({
-          u: l.unitId,
-          c: p.code,
-          n: p.fullName,
-          f: foldVietnamese(p.fullName),
-          y: p.birthYear,
-          s: p.sex,
-          g: p.group,
-          h: householdId,
-          w: workplaceId,
-        });
-      }
-      if (rows.length === 0) return;
-      await em.transactional(async (tem) => {
-        const written = await rawQuery<(Parameters<typeof personEventData>[0] & { inserted: boolean })[]>(
-          tem,
-          `insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
-             household_id, workplace_id, created_by, updated_by)
-           select gen_random_uuid(), x.u, x.c, x.n, x.f, x.y, x.s, x.g, x.h, x.w, ?, ?
-           from jsonb_to_recordset(?::jsonb) as x(u uuid, c text, n text, f text, y int, s text, g text, h uuid, w uuid)
-           on conflict (unit_id, code) do update
-             set full_name = excluded.full_name, name_folded = excluded.name_folded, birth_year = excluded.birth_year,
-                 sex = excluded.sex, occupational_group = excluded.occupational_group, household_id = excluded.household_id,
-                 workplace_id = excluded.workplace_id, updated_at = now(), updated_by = excluded.updated_by
-             where (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
-               is distinct from (excluded.full_name, excluded.birth_year, excluded.sex, excluded.occupational_group,
-                                 excluded.household_id, excluded.workplace_id)
-           returning p.id, p.unit_id as "unitId", p.code, p.birth_year as "birthYear", p.sex,
-             p.occupational_group as "occupationalGroup", p.household_id as "householdId", p.workplace_id as "workplaceId",
-             (p.xmax = 0) as inserted`,
-          [ctx.actor, ctx.actor, asJson(rows)],
+        lines.push(
+          copyLine([
+            randomUUID(),
+            l.unitId,
+            p.code,
+            p.fullName,
+            foldVietnamese(p.fullName),
+            p.birthYear,
+            p.sex,
+            p.group,
+            householdId,
+            workplaceId,
+          ]),
         );
-        await stageWrittenEvents(ctx, tem, { registered: PERSON_REGISTERED, updated: PERSON_UPDATED }, written, personEventData);
-      });
+      }
+      if (lines.length === 0) return;
+      await bulkTransaction(
+        ctx.orm,
+        { import_person: 'i uuid, u uuid, c text, n text, f text, y int, s text, g text, h uuid, w uuid' },
+        async (client) => {
+          await copyRows(client, 'import_person', ['i', 'u', 'c', 'n', 'f', 'y', 's', 'g', 'h', 'w'], lines);
+          // as for households: rows already there unchanged are left out before the upsert
+          const probe = unchanged.enabled;
+          const result = await client.query<StagedCounts>(
+            `with changed as (
+               select s.* from import_person s
+               ${
+                 probe
+                   ? `where (select true from person p where p.unit_id = s.u and p.code = s.c
+                        and (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
+                          is not distinct from (s.n, s.y, s.s, s.g, s.h, s.w)) is null`
+                   : ''
+               }
+             ), written as (
+               insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
+                 household_id, workplace_id, created_by, updated_by)
+               select i, u, c, n, f, y, s, g, h, w, $1, $1 from changed
+               on conflict (unit_id, code) do update
+                 set full_name = excluded.full_name, name_folded = excluded.name_folded, birth_year = excluded.birth_year,
+                     sex = excluded.sex, occupational_group = excluded.occupational_group, household_id = excluded.household_id,
+                     workplace_id = excluded.workplace_id, updated_at = now(), updated_by = excluded.updated_by
+                 where (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
+                   is distinct from (excluded.full_name, excluded.birth_year, excluded.sex, excluded.occupational_group,
+                                     excluded.household_id, excluded.workplace_id)
+               returning p.id, p.unit_id, p.code, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id,
+                 (p.xmax = 0) as inserted
+             ), events as (
+               select id::text as subject, case when inserted then $2 else $3 end as event_type,
+                 jsonb_build_object('id', id, 'unitId', unit_id, 'code', code, 'birthYear', birth_year, 'sex', sex,
+                   'occupationalGroup', occupational_group, 'householdId', household_id, 'workplaceId', workplace_id) as data
+               from written
+             ), staged as (${outboxInsertSql('events', '$4')})
+             ${STAGED_COUNTS}`,
+            [ctx.actor, PERSON_REGISTERED, PERSON_UPDATED, outboxEventTemplates([PERSON_REGISTERED, PERSON_UPDATED])],
+          );
+          await checkStagedEvents(ctx, client, result.rows[0]!, personEventData);
+          unchanged.record(lines.length, result.rows[0]!.inserted + result.rows[0]!.updated);
+        },
+      );
     },
 
     async finish() {

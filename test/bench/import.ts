@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { EventCatalog, PROFILES, createLogger, foldVietnamese, initORM, repoRoot, type MikroORM } from '@xhht/infra';
-import { databaseUrl, dropDatabases, startEmbeddedPostgres, type PostgresHandle } from '@xhht/infra/dist/stack/postgres';
-import { AdminUnitSchema, AdminUnitVersionSchema } from '../admin-units/admin-unit.entity';
-import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '../admin-units/admin-unit-change.entity';
-import { migrations } from '../migrations';
-import { importParticipants } from './import';
-import { csvField } from './csv';
+import { EventCatalog, foldVietnamese, initORM, type MikroORM } from '@xhht/infra';
+import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
+import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '@xhht/org/dist/admin-units/admin-unit-change.entity';
+import { migrations } from '@xhht/org/dist/migrations';
+import { importParticipants } from '@xhht/org/dist/bulk-import/import';
+import { csvField } from '@xhht/org/dist/bulk-import/csv';
+import { figure, freshDatabase, runBench, say } from './support';
 
 /**
  * `npm run bench:import`: households per second into PostgreSQL, events included.
- * Starts PostgreSQL the way the stack does (embedded; POSTGRES_URL uses a running server instead)
- * on its own port (the test profile's + 1000, shifted by XHHT_PORT_OFFSET), loads a province with
- * communes and villages into a fresh database, writes a CSV of households across them, imports it,
+ * On the benchmarks' PostgreSQL (see support.ts), loads a province with communes and villages
+ * into a fresh database, writes a CSV of households across them, imports it,
  * then imports it again (nothing may be written the second time). The last line is
  * `households_per_s=<number>` for the first (loading) run.
  */
@@ -49,29 +48,15 @@ const GIVEN = [
   'Yến',
 ];
 
-async function main(): Promise<void> {
-  const logger = createLogger('bench', process.env.LOG_LEVEL ?? 'warn');
-  const dir = path.join(repoRoot, '.data', 'bench');
-  mkdirSync(dir, { recursive: true });
-  let pg: PostgresHandle | undefined;
-  let serverUrl = process.env.POSTGRES_URL;
-  if (!serverUrl) {
-    const port = PROFILES.test.postgresPort + 1000;
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port, logger });
-    serverUrl = pg.serverUrl;
-    say(`PostgreSQL (embedded) on port ${port}`);
-  }
-  let orm: MikroORM | undefined;
+runBench('import', async ({ serverUrl, dir, logger }) => {
+  const orm = await initORM({
+    databaseUrl: await freshDatabase(serverUrl, 'xhht_bench_org'),
+    entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
+    migrations,
+    poolMax: 4,
+    logger,
+  });
   try {
-    const url = databaseUrl(serverUrl, 'xhht_bench_org');
-    await dropDatabases(serverUrl, ['xhht_bench_org']);
-    orm = await initORM({
-      databaseUrl: url,
-      entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
-      migrations,
-      poolMax: 4,
-      logger,
-    });
     const villages = await createVillages(orm);
     const file = path.join(dir, `households-${HOUSEHOLDS}.csv`);
     await writeCsv(file, villages);
@@ -80,7 +65,7 @@ async function main(): Promise<void> {
     const catalog = new EventCatalog();
     const run = () =>
       importParticipants({
-        orm: orm!,
+        orm,
         catalog,
         kind: 'households',
         file,
@@ -88,7 +73,7 @@ async function main(): Promise<void> {
         actor: 'bench',
         progress: process.stderr,
       });
-    const outboxRows = async () => Number((await orm!.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox'))[0]!.n);
+    const outboxRows = async () => Number((await orm.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox'))[0]!.n);
 
     const first = await run();
     const outboxAfterFirst = await outboxRows();
@@ -106,12 +91,11 @@ async function main(): Promise<void> {
       throw new Error('the first run did not load every household with its event');
     if (secondWrites !== 0 || outboxAfterSecond !== outboxAfterFirst) throw new Error('the second run wrote something');
     console.log(`idempotent_rerun_households_per_s=${rate(second)} writes=${secondWrites}`);
-    console.log(`households_per_s=${rate(first)}`);
+    figure('households_per_s', rate(first));
   } finally {
-    await orm?.close();
-    await pg?.stop();
+    await orm.close();
   }
-}
+});
 
 /** A province with communes and villages (thôn), in force since 2025-07-01, as the hierarchy stores them. */
 async function createVillages(orm: MikroORM): Promise<string[]> {
@@ -174,13 +158,3 @@ async function writeCsv(file: string, villages: string[]): Promise<void> {
   out.end(buf);
   await once(out, 'finish');
 }
-
-const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    process.exit(1);
-  },
-);
