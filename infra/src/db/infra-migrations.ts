@@ -45,6 +45,20 @@ class Migration20261123000000InfraMessaging extends Migration {
   }
 }
 
+/**
+ * `seq` comes from its own sequence, so it is unique by construction; its unique index cost every
+ * staged event one more index insert (the relay reads by the partial unsent index).
+ */
+class Migration20261125000000OutboxSeqIndex extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table outbox drop constraint if exists outbox_seq_key');
+  }
+  override async down(): Promise<void> {
+    this.addSql('alter table outbox add constraint outbox_seq_key unique (seq)');
+  }
+}
+
 export const infraMigrations: MigrationObject[] = [
   { name: 'Migration20261123000000InfraMessaging', class: Migration20261123000000InfraMessaging },
+  { name: 'Migration20261125000000OutboxSeqIndex', class: Migration20261125000000OutboxSeqIndex },
 ];
