@@ -27,14 +27,30 @@ export interface StackProfile {
  * their own stack (and test run) side by side.
  */
 const portOffset = Number(process.env.XHHT_PORT_OFFSET ?? 0) || 0;
-const shifted = (p: StackProfile): StackProfile => ({
-  ...p,
-  gatewayPort: p.gatewayPort + portOffset,
-  servicePorts: Object.fromEntries(Object.entries(p.servicePorts).map(([k, v]) => [k, v + portOffset])) as StackProfile['servicePorts'],
-  postgresPort: p.postgresPort + portOffset,
-  kafkaPort: p.kafkaPort + portOffset,
-  kafkaControllerPort: p.kafkaControllerPort + portOffset,
-});
+
+/** HTTP ports that fetch() refuses to connect to (the WHATWG Fetch "bad ports"), in the range a stack uses. */
+const FETCH_BLOCKED_PORTS = new Set([
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+function shifted(p: StackProfile): StackProfile {
+  const profile = {
+    ...p,
+    gatewayPort: p.gatewayPort + portOffset,
+    servicePorts: Object.fromEntries(Object.entries(p.servicePorts).map(([k, v]) => [k, v + portOffset])) as StackProfile['servicePorts'],
+    postgresPort: p.postgresPort + portOffset,
+    kafkaPort: p.kafkaPort + portOffset,
+    kafkaControllerPort: p.kafkaControllerPort + portOffset,
+  };
+  // the gateway and services are reached with fetch(); on a blocked port every call fails as a network error
+  const blocked = [profile.gatewayPort, ...Object.values(profile.servicePorts)].filter((port) => FETCH_BLOCKED_PORTS.has(port));
+  if (blocked.length > 0) {
+    throw new Error(
+      `XHHT_PORT_OFFSET=${portOffset} puts the ${p.name} stack on port ${blocked.join(', ')}, which fetch() refuses; choose another offset`,
+    );
+  }
+  return profile;
+}
 
 const BASE_PROFILES: Record<StackProfile['name'], StackProfile> = {
   dev: {
