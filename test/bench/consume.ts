@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Partitioners, type Kafka } from 'kafkajs';
@@ -14,13 +13,11 @@ import {
   adminUnitReplicaHandlers,
   adminUnitReplicaMigrations,
   createKafka,
-  createLogger,
   ensureTopics,
   initORM,
   kafkaLibsDir,
   newEvent,
   parseBrokerList,
-  repoRoot,
   type AdminUnitCreatedData,
   type BatchEventHandler,
   type CloudEvent,
@@ -29,13 +26,12 @@ import {
   type Logger,
   type MikroORM,
 } from '@xhht/infra';
-import { databaseUrl, dropDatabases, startEmbeddedPostgres, type PostgresHandle } from '@xhht/infra/dist/stack/postgres';
+import { figure, freshDatabase, runBench, say } from './support';
 
 /**
  * `npm run bench:consume`: events per second through an inbox consumer into the hierarchy replica.
- * Starts PostgreSQL and Kafka the way the stack does (embedded PostgreSQL and a local KRaft broker
- * on ports of their own: the test profile's + 1001 and + 1000, shifted by XHHT_PORT_OFFSET;
- * POSTGRES_URL and KAFKA_BROKERS use running servers instead), produces BENCH_EVENTS (20,000)
+ * Starts PostgreSQL and Kafka the way the stack does (see support.ts; the local KRaft broker on the
+ * test profile's Kafka port + 1000, shifted by XHHT_PORT_OFFSET; KAFKA_BROKERS uses a running one), produces BENCH_EVENTS (20,000)
  * valid AdminUnitCreated events of a whole hierarchy to a fresh topic with the org topic's
  * partitions, then consumes them with the real replica handlers, each time into a fresh database:
  * one message per transaction (batch size 1, as the consumer worked before it had batches), and
@@ -49,26 +45,13 @@ const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? DEFAULT_CONSUMER_BATCH
 const PROVINCES = 34;
 const COMMUNES_PER_PROVINCE = 100;
 
-const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
-
-async function main(): Promise<void> {
-  const logger = createLogger('bench', process.env.LOG_LEVEL ?? 'warn');
-  const dir = path.join(repoRoot, '.data', 'bench');
-  mkdirSync(dir, { recursive: true });
+runBench('consume', async ({ serverUrl, dir, logger }) => {
   const stops: (() => Promise<void>)[] = [];
   try {
-    let serverUrl = process.env.POSTGRES_URL;
-    if (!serverUrl) {
-      const port = PROFILES.test.postgresPort + 1001;
-      const pg: PostgresHandle = await startEmbeddedPostgres({ dataDir: path.join(dir, 'consume-postgres'), port, logger });
-      stops.push(() => pg.stop());
-      serverUrl = pg.serverUrl;
-      say(`PostgreSQL (embedded) on port ${port}`);
-    }
     let brokers = parseBrokerList(process.env.KAFKA_BROKERS ?? '');
     if (brokers.length === 0) {
       const broker = new KafkaBroker({
-        dataDir: path.join(dir, 'consume-kafka'),
+        dataDir: path.join(dir, 'kafka'),
         libsDir: kafkaLibsDir(),
         port: PROFILES.test.kafkaPort + 1000,
         controllerPort: PROFILES.test.kafkaControllerPort + 1000,
@@ -102,16 +85,18 @@ async function main(): Promise<void> {
     }
 
     const rate = (r: { seconds: number }) => Math.round(EVENTS / r.seconds);
-    console.log(`events=${EVENTS} partitions=${EVENT_TOPIC_PARTITIONS} batch_size=${BATCH_SIZE}`);
-    console.log(`events_per_s_unbatched=${rate(unbatched)}`);
-    console.log(`events_per_s_batched_without_batch_form=${rate(withoutBatchForm)}`);
-    console.log(`events_per_s_batched=${rate(batched)}`);
-    console.log(`speedup=${(unbatched.seconds / batched.seconds).toFixed(1)}`);
-    console.log(`consume_events_per_s=${rate(batched)}`);
+    figure('events', EVENTS);
+    figure('partitions', EVENT_TOPIC_PARTITIONS);
+    figure('batch_size', BATCH_SIZE);
+    figure('events_per_s_unbatched', rate(unbatched));
+    figure('events_per_s_batched_without_batch_form', rate(withoutBatchForm));
+    figure('events_per_s_batched', rate(batched));
+    figure('speedup', (unbatched.seconds / batched.seconds).toFixed(1));
+    figure('consume_events_per_s', rate(batched));
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => say(`stop failed: ${err.message}`));
   }
-}
+});
 
 /** A nation, its provinces, their communes and, for the rest, villages: each unit's AdminUnitCreated event, parents first. */
 function hierarchyEvents(count: number): CloudEvent<AdminUnitCreatedData>[] {
@@ -176,9 +161,9 @@ async function consume(opts: {
   withoutBatchForm?: boolean;
 }): Promise<{ seconds: number; replica: string }> {
   const database = `xhht_bench_consume_${opts.batchSize}${opts.withoutBatchForm ? '_one' : ''}`;
-  await dropDatabases(opts.serverUrl, [database]);
+  const url = await freshDatabase(opts.serverUrl, database);
   const orm: MikroORM = await initORM({
-    databaseUrl: databaseUrl(opts.serverUrl, database),
+    databaseUrl: url,
     entities: [],
     migrations: adminUnitReplicaMigrations,
     logger: opts.logger,
@@ -259,11 +244,3 @@ function timed(handlers: Record<string, InboxHandler>, mark: () => void): Record
     }),
   );
 }
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    process.exit(1);
-  },
-);
