@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese, outboxEventTemplates, outboxInsertSql } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
 import { HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED, householdEventData } from '../households/household.domain';
 import type { ColumnMap, ColumnSpec } from './columns';
 import { naturalKey, type ImportContext } from './context';
-import { bulkTransaction, copyLine, copyRows } from './copy';
-import {
-  Batches,
-  STAGED_COUNTS,
-  checkCode,
-  checkStagedEvents,
-  checkText,
-  earlierRow,
-  rowCheck,
-  type KindImporter,
-  type RowValues,
-  type StagedCounts,
-  UnchangedProbe,
-} from './kind';
+import { copyLine } from './copy';
+import { Batches, checkCode, checkText, earlierRow, rowCheck, type KindImporter, type RowValues } from './kind';
+import { UnchangedProbe, writeStagedBatch } from './staged-batch';
 
 type Field = 'unitCode' | 'code' | 'headName' | 'address';
 
@@ -80,42 +69,23 @@ export function householdImporter(ctx: ImportContext, columns: () => ColumnMap<s
         lines.push(copyLine([randomUUID(), unit.id, p.code, p.headName, foldVietnamese(p.headName), p.address]));
       }
       if (lines.length === 0) return;
-      await bulkTransaction(ctx.orm, { import_household: 'i uuid, u uuid, c text, n text, f text, a text' }, async (client) => {
-        await copyRows(client, 'import_household', ['i', 'u', 'c', 'n', 'f', 'a'], lines);
-        // Rows already there with the same values are left out before the upsert (see
-        // UnchangedProbe). The upsert's own WHERE still decides for rows that change between the
-        // two (a concurrent writer): unchanged ones are not returned. A scalar subquery, so each row
-        // is one probe of the unique index: as NOT EXISTS the planner may hash the whole table for
-        // every batch.
-        const probe = unchanged.enabled;
-        const result = await client.query<StagedCounts>(
-          `with changed as (
-             select s.* from import_household s
-             ${
-               probe
-                 ? `where (select true from household h where h.unit_id = s.u and h.code = s.c
-                      and (h.head_name, h.address) is not distinct from (s.n, s.a)) is null`
-                 : ''
-             }
-           ), written as (
-             insert into household as h (id, unit_id, code, head_name, head_name_folded, address, created_by, updated_by)
-             select i, u, c, n, f, a, $1, $1 from changed
-             on conflict (unit_id, code) do update
-               set head_name = excluded.head_name, head_name_folded = excluded.head_name_folded, address = excluded.address,
-                   updated_at = now(), updated_by = excluded.updated_by
-               where (h.head_name, h.address) is distinct from (excluded.head_name, excluded.address)
-             returning h.id, h.unit_id, h.code, (h.xmax = 0) as inserted
-           ), events as (
-             select id::text as subject, case when inserted then $2 else $3 end as event_type,
-               jsonb_build_object('id', id, 'unitId', unit_id, 'code', code) as data
-             from written
-           ), staged as (${outboxInsertSql('events', '$4')})
-           ${STAGED_COUNTS}`,
-          [ctx.actor, HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED, outboxEventTemplates([HOUSEHOLD_REGISTERED, HOUSEHOLD_UPDATED])],
-        );
-        await checkStagedEvents(ctx, client, result.rows[0]!, householdEventData);
-        unchanged.record(lines.length, result.rows[0]!.inserted + result.rows[0]!.updated);
+      const written = await writeStagedBatch(ctx, {
+        temp: { name: 'import_household', columns: { i: 'uuid', u: 'uuid', c: 'text', n: 'text', f: 'text', a: 'text' } },
+        lines,
+        skipUnchanged: unchanged.enabled ? { table: 'household', compare: { head_name: 'n', address: 'a' } } : undefined,
+        upsert: `insert into household as h (id, unit_id, code, head_name, head_name_folded, address, created_by, updated_by)
+          select i, u, c, n, f, a, $1, $1 from changed
+          on conflict (unit_id, code) do update
+            set head_name = excluded.head_name, head_name_folded = excluded.head_name_folded, address = excluded.address,
+                updated_at = now(), updated_by = excluded.updated_by
+            where (h.head_name, h.address) is distinct from (excluded.head_name, excluded.address)
+          returning h.id, h.unit_id, h.code, (h.xmax = 0) as inserted`,
+        params: [ctx.actor],
+        eventData: `jsonb_build_object('id', id, 'unitId', unit_id, 'code', code)`,
+        types: { registered: HOUSEHOLD_REGISTERED, updated: HOUSEHOLD_UPDATED },
+        domainData: householdEventData,
       });
+      unchanged.record(lines.length, written);
     },
 
     async finish() {

@@ -1,9 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery, insertOutboxBatch, newEvent, EventValidationError, type CloudEvent } from '@xhht/infra';
+import { rawQuery, insertOutboxBatch, newEvent } from '@xhht/infra';
 import type { ColumnMap, ColumnSpec } from './columns';
 import { type ImportContext } from './context';
-import type { BulkClient } from './copy';
 
 export type ImportKind = 'households' | 'persons' | 'clans' | 'organizations';
 export const IMPORT_KINDS: ImportKind[] = ['households', 'persons', 'clans', 'organizations'];
@@ -104,78 +102,5 @@ export async function stageWrittenEvents<W extends Written>(
   for (const w of written) {
     if (w.inserted) ctx.counts.inserted++;
     else ctx.counts.updated++;
-  }
-}
-
-/**
- * What a statement returns that wrote rows (a CTE `written` with an `inserted` column) and staged
- * one event per written row in SQL (a CTE `staged`, the `outboxInsertSql` of its events).
- */
-export interface StagedCounts {
-  inserted: number;
-  updated: number;
-  events: number;
-  /** The id of one staged event of each type. */
-  samples: string[];
-}
-
-export const STAGED_COUNTS = `select count(*) filter (where inserted)::int as inserted,
-    count(*) filter (where not inserted)::int as updated,
-    (select count(*) from staged)::int as events,
-    array(select distinct on (event_type) id::text from staged) as samples
-  from written`;
-
-/**
- * Checks, inside its transaction, a batch whose events were built in SQL, and counts its rows.
- * Each event's values come from a row that passed the row checks, and those guarantee what the
- * event schema asks of them (codes of 1 to 50 characters, ids the database generated, enums read
- * from fixed lists). So instead of validating every event, one event of each type per batch is
- * read back and validated against the catalog (envelope and data), and its data is compared with
- * what the domain's payload function gives for the same values: a statement whose events drift
- * from the catalog, or from the events the rest of the service emits, fails its first batch.
- */
-export async function checkStagedEvents(
-  ctx: ImportContext,
-  client: BulkClient,
-  r: StagedCounts,
-  data: (values: any) => object,
-): Promise<void> {
-  if (r.events !== r.inserted + r.updated) throw new Error(`${r.inserted + r.updated} rows written but ${r.events} events staged`);
-  if (r.samples.length > 0) {
-    const staged = await client.query<{ payload: CloudEvent<Record<string, unknown>> }>(
-      'select payload from outbox where id = any($1::uuid[])',
-      [r.samples],
-    );
-    for (const { payload: event } of staged.rows) {
-      ctx.catalog.validate(event);
-      if (!isDeepStrictEqual(data(event.data), event.data)) {
-        throw new EventValidationError(
-          `data of ${event.type} differs from the domain's payload: ${JSON.stringify(event.data)}`,
-          event.type,
-        );
-      }
-    }
-  }
-  ctx.counts.inserted += r.inserted;
-  ctx.counts.updated += r.updated;
-}
-
-/**
- * Whether a batch leaves out, before its upsert, the rows already there unchanged. That costs one
- * probe of the unique index per row; without it the upsert locks (and so writes) each unchanged
- * row, though it neither changes it nor emits an event. A file of new rows has none, a re-run
- * has nothing else: the probe is on for the first batch and after any batch that met an unchanged
- * row, off after a batch that met none.
- */
-export class UnchangedProbe {
-  private on = true;
-
-  get enabled(): boolean {
-    return this.on;
-  }
-
-  /** Rows the batch staged, and how many of them it wrote. */
-  record(staged: number, written: number): void {
-    this.on = written < staged;
   }
 }

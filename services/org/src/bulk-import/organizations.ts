@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese, outboxEventTemplates, outboxInsertSql } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
 import { ORGANIZATION_REGISTERED, ORGANIZATION_UPDATED, organizationEventData } from '../organizations/organization.domain';
 import { readOrganizationType, type ColumnMap, type ColumnSpec, type OrganizationType } from './columns';
 import { idsByNaturalKey, naturalKey, resolveOrganizationRefs, type ImportContext } from './context';
-import { bulkTransaction, copyLine, copyRows } from './copy';
-import {
-  STAGED_COUNTS,
-  checkCode,
-  checkStagedEvents,
-  checkText,
-  earlierRow,
-  rowCheck,
-  type KindImporter,
-  type RowValues,
-  type StagedCounts,
-} from './kind';
+import { copyLine } from './copy';
+import { checkCode, checkText, earlierRow, rowCheck, type KindImporter, type RowValues } from './kind';
+import { writeStagedBatch } from './staged-batch';
 
 type Field = 'unitCode' | 'code' | 'name' | 'type' | 'parentCode' | 'parentUnitCode';
 
@@ -152,38 +143,22 @@ export function organizationImporter(ctx: ImportContext, columns: () => ColumnMa
       if (live.length === 0) return;
 
       const lines = live.map((l) => copyLine([l.id, l.unitId, l.code, l.name, foldVietnamese(l.name), l.type, l.parentId]));
-      await bulkTransaction(ctx.orm, { import_organization: 'i uuid, u uuid, c text, n text, f text, t text, p uuid' }, async (client) => {
-        await copyRows(client, 'import_organization', ['i', 'u', 'c', 'n', 'f', 't', 'p'], lines);
-        // as for households: rows already there unchanged are left out before the upsert
-        const result = await client.query<StagedCounts>(
-          `with changed as (
-               select s.* from import_organization s
-               where (select true from organization o where o.unit_id = s.u and o.code = s.c
-                        and (o.name, o.type, o.parent_id) is not distinct from (s.n, s.t, s.p)) is null
-             ), written as (
-               insert into organization as o (id, unit_id, code, name, name_folded, type, parent_id, valid_from, created_by, updated_by)
-               select i, u, c, n, f, t, p, $1::date, $2, $2 from changed
-               on conflict (unit_id, code) do update
-                 set name = excluded.name, name_folded = excluded.name_folded, type = excluded.type, parent_id = excluded.parent_id,
-                     updated_at = now(), updated_by = excluded.updated_by
-                 where (o.name, o.type, o.parent_id) is distinct from (excluded.name, excluded.type, excluded.parent_id)
-               returning o.id, o.unit_id, o.code, o.name, o.type, o.parent_id, o.valid_from, o.valid_to, (o.xmax = 0) as inserted
-             ), events as (
-               select id::text as subject, case when inserted then $3 else $4 end as event_type,
-                 jsonb_build_object('id', id, 'unitId', unit_id, 'code', code, 'name', name, 'type', type, 'parentId', parent_id,
-                   'validFrom', to_char(valid_from, 'YYYY-MM-DD'), 'validTo', to_char(valid_to, 'YYYY-MM-DD')) as data
-               from written
-             ), staged as (${outboxInsertSql('events', '$5')})
-             ${STAGED_COUNTS}`,
-          [
-            ctx.today,
-            ctx.actor,
-            ORGANIZATION_REGISTERED,
-            ORGANIZATION_UPDATED,
-            outboxEventTemplates([ORGANIZATION_REGISTERED, ORGANIZATION_UPDATED]),
-          ],
-        );
-        await checkStagedEvents(ctx, client, result.rows[0]!, organizationEventData);
+      await writeStagedBatch(ctx, {
+        temp: { name: 'import_organization', columns: { i: 'uuid', u: 'uuid', c: 'text', n: 'text', f: 'text', t: 'text', p: 'uuid' } },
+        lines,
+        skipUnchanged: { table: 'organization', compare: { name: 'n', type: 't', parent_id: 'p' } },
+        upsert: `insert into organization as o (id, unit_id, code, name, name_folded, type, parent_id, valid_from, created_by, updated_by)
+          select i, u, c, n, f, t, p, $1::date, $2, $2 from changed
+          on conflict (unit_id, code) do update
+            set name = excluded.name, name_folded = excluded.name_folded, type = excluded.type, parent_id = excluded.parent_id,
+                updated_at = now(), updated_by = excluded.updated_by
+            where (o.name, o.type, o.parent_id) is distinct from (excluded.name, excluded.type, excluded.parent_id)
+          returning o.id, o.unit_id, o.code, o.name, o.type, o.parent_id, o.valid_from, o.valid_to, (o.xmax = 0) as inserted`,
+        params: [ctx.today, ctx.actor],
+        eventData: `jsonb_build_object('id', id, 'unitId', unit_id, 'code', code, 'name', name, 'type', type, 'parentId', parent_id,
+          'validFrom', to_char(valid_from, 'YYYY-MM-DD'), 'validTo', to_char(valid_to, 'YYYY-MM-DD'))`,
+        types: { registered: ORGANIZATION_REGISTERED, updated: ORGANIZATION_UPDATED },
+        domainData: organizationEventData,
       });
     },
   };

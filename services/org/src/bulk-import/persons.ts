@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { foldVietnamese, outboxEventTemplates, outboxInsertSql } from '@xhht/infra';
+import { foldVietnamese } from '@xhht/infra';
 import { PERSON_REGISTERED, PERSON_UPDATED, personEventData } from '../persons/person.domain';
 import { readOccupationalGroup, readSex, type ColumnMap, type ColumnSpec } from './columns';
 import { idsByNaturalKey, naturalKey, resolveOrganizationRefs, type ImportContext } from './context';
-import { bulkTransaction, copyLine, copyRows } from './copy';
-import {
-  Batches,
-  STAGED_COUNTS,
-  checkCode,
-  checkStagedEvents,
-  checkText,
-  earlierRow,
-  rowCheck,
-  type KindImporter,
-  type RowValues,
-  type StagedCounts,
-  UnchangedProbe,
-} from './kind';
+import { copyLine } from './copy';
+import { Batches, checkCode, checkText, earlierRow, rowCheck, type KindImporter, type RowValues } from './kind';
+import { UnchangedProbe, writeStagedBatch } from './staged-batch';
 
 type Field =
   'unitCode' | 'code' | 'fullName' | 'birthYear' | 'sex' | 'occupationalGroup' | 'householdCode' | 'workplaceCode' | 'workplaceUnitCode';
@@ -206,49 +195,37 @@ export function personImporter(ctx: ImportContext, columns: () => ColumnMap<stri
         );
       }
       if (lines.length === 0) return;
-      await bulkTransaction(
-        ctx.orm,
-        { import_person: 'i uuid, u uuid, c text, n text, f text, y int, s text, g text, h uuid, w uuid' },
-        async (client) => {
-          await copyRows(client, 'import_person', ['i', 'u', 'c', 'n', 'f', 'y', 's', 'g', 'h', 'w'], lines);
-          // as for households: rows already there unchanged are left out before the upsert
-          const probe = unchanged.enabled;
-          const result = await client.query<StagedCounts>(
-            `with changed as (
-               select s.* from import_person s
-               ${
-                 probe
-                   ? `where (select true from person p where p.unit_id = s.u and p.code = s.c
-                        and (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
-                          is not distinct from (s.n, s.y, s.s, s.g, s.h, s.w)) is null`
-                   : ''
-               }
-             ), written as (
-               insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
-                 household_id, workplace_id, created_by, updated_by)
-               select i, u, c, n, f, y, s, g, h, w, $1, $1 from changed
-               on conflict (unit_id, code) do update
-                 set full_name = excluded.full_name, name_folded = excluded.name_folded, birth_year = excluded.birth_year,
-                     sex = excluded.sex, occupational_group = excluded.occupational_group, household_id = excluded.household_id,
-                     workplace_id = excluded.workplace_id, updated_at = now(), updated_by = excluded.updated_by
-                 where (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
-                   is distinct from (excluded.full_name, excluded.birth_year, excluded.sex, excluded.occupational_group,
-                                     excluded.household_id, excluded.workplace_id)
-               returning p.id, p.unit_id, p.code, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id,
-                 (p.xmax = 0) as inserted
-             ), events as (
-               select id::text as subject, case when inserted then $2 else $3 end as event_type,
-                 jsonb_build_object('id', id, 'unitId', unit_id, 'code', code, 'birthYear', birth_year, 'sex', sex,
-                   'occupationalGroup', occupational_group, 'householdId', household_id, 'workplaceId', workplace_id) as data
-               from written
-             ), staged as (${outboxInsertSql('events', '$4')})
-             ${STAGED_COUNTS}`,
-            [ctx.actor, PERSON_REGISTERED, PERSON_UPDATED, outboxEventTemplates([PERSON_REGISTERED, PERSON_UPDATED])],
-          );
-          await checkStagedEvents(ctx, client, result.rows[0]!, personEventData);
-          unchanged.record(lines.length, result.rows[0]!.inserted + result.rows[0]!.updated);
+      const written = await writeStagedBatch(ctx, {
+        temp: {
+          name: 'import_person',
+          columns: { i: 'uuid', u: 'uuid', c: 'text', n: 'text', f: 'text', y: 'int', s: 'text', g: 'text', h: 'uuid', w: 'uuid' },
         },
-      );
+        lines,
+        skipUnchanged: unchanged.enabled
+          ? {
+              table: 'person',
+              compare: { full_name: 'n', birth_year: 'y', sex: 's', occupational_group: 'g', household_id: 'h', workplace_id: 'w' },
+            }
+          : undefined,
+        upsert: `insert into person as p (id, unit_id, code, full_name, name_folded, birth_year, sex, occupational_group,
+            household_id, workplace_id, created_by, updated_by)
+          select i, u, c, n, f, y, s, g, h, w, $1, $1 from changed
+          on conflict (unit_id, code) do update
+            set full_name = excluded.full_name, name_folded = excluded.name_folded, birth_year = excluded.birth_year,
+                sex = excluded.sex, occupational_group = excluded.occupational_group, household_id = excluded.household_id,
+                workplace_id = excluded.workplace_id, updated_at = now(), updated_by = excluded.updated_by
+            where (p.full_name, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id)
+              is distinct from (excluded.full_name, excluded.birth_year, excluded.sex, excluded.occupational_group,
+                                excluded.household_id, excluded.workplace_id)
+          returning p.id, p.unit_id, p.code, p.birth_year, p.sex, p.occupational_group, p.household_id, p.workplace_id,
+            (p.xmax = 0) as inserted`,
+        params: [ctx.actor],
+        eventData: `jsonb_build_object('id', id, 'unitId', unit_id, 'code', code, 'birthYear', birth_year, 'sex', sex,
+          'occupationalGroup', occupational_group, 'householdId', household_id, 'workplaceId', workplace_id)`,
+        types: { registered: PERSON_REGISTERED, updated: PERSON_UPDATED },
+        domainData: personEventData,
+      });
+      unchanged.record(lines.length, written);
     },
 
     async finish() {
