@@ -233,25 +233,11 @@ export class InboxConsumer {
 
   /** One transaction: the inbox rows of every event in one statement, then the handlers of the new ones, in order. */
   private async applyTogether(run: ToApply[]): Promise<void> {
-    const { topic, partition } = run[0]!.where;
     // a message delivered twice in the run is applied at its first offset
     const firsts = new Map<string, ToApply>();
     for (const item of run) if (!firsts.has(item.eventId)) firsts.set(item.eventId, item);
     await this.opts.orm.em.fork().transactional(async (em) => {
-      const inserted = await rawQuery<{ event_id: string }[]>(
-        em,
-        `insert into inbox (consumer_group, event_id, event_type, topic, partition, "offset", status)
-         select ?, e.event_id, e.event_type, ?, ?, e."offset", 'processed'
-         from jsonb_to_recordset(?::jsonb) as e(event_id text, event_type text, "offset" bigint)
-         on conflict do nothing returning event_id`,
-        [
-          this.opts.groupId,
-          topic,
-          partition,
-          JSON.stringify([...firsts.values()].map((i) => ({ event_id: i.eventId, event_type: i.type, offset: i.where.offset }))),
-        ],
-      );
-      const fresh = new Set(inserted.map((r) => r.event_id));
+      const fresh = await this.recordInInbox(em, [...firsts.values()], 'processed');
       // already processed ones are left out: redelivery changes nothing
       const todo = [...firsts.values()].filter((i) => fresh.has(i.eventId));
       for (let i = 0; i < todo.length;) {
@@ -279,13 +265,8 @@ export class InboxConsumer {
     for (;;) {
       try {
         await this.opts.orm.em.fork().transactional(async (em) => {
-          const inserted = await rawQuery<{ event_id: string }[]>(
-            em,
-            `insert into inbox (consumer_group, event_id, event_type, topic, partition, "offset", status)
-             values (?, ?, ?, ?, ?, ?, 'processed') on conflict do nothing returning event_id`,
-            [this.opts.groupId, eventId, type, where.topic, where.partition, where.offset],
-          );
-          if (inserted.length === 0) return; // already processed: redelivery changes nothing
+          const fresh = await this.recordInInbox(em, [{ eventId, type, where }], 'processed');
+          if (fresh.size === 0) return; // already processed: redelivery changes nothing
           await one(handler)(event, em);
         });
         return;
@@ -302,6 +283,35 @@ export class InboxConsumer {
         await new Promise((r) => setTimeout(r, Math.min(4000, 100 * 2 ** attempts)));
       }
     }
+  }
+
+  /** Inbox rows keyed by event id, in one statement; returns the ids not there before. */
+  private async recordInInbox(
+    em: EntityManager,
+    items: { eventId: string; type: string | undefined; where: Where }[],
+    status: 'processed' | 'dead_lettered',
+  ): Promise<Set<string>> {
+    const inserted = await rawQuery<{ event_id: string }[]>(
+      em,
+      `insert into inbox (consumer_group, event_id, event_type, topic, partition, "offset", status)
+       select ?, e.event_id, e.event_type, e.topic, e.partition, e."offset", ?
+       from jsonb_to_recordset(?::jsonb) as e(event_id text, event_type text, topic text, partition int, "offset" bigint)
+       on conflict do nothing returning event_id`,
+      [
+        this.opts.groupId,
+        status,
+        JSON.stringify(
+          items.map((i) => ({
+            event_id: i.eventId,
+            event_type: i.type ?? null,
+            topic: i.where.topic,
+            partition: i.where.partition,
+            offset: i.where.offset,
+          })),
+        ),
+      ],
+    );
+    return new Set(inserted.map((r) => r.event_id));
   }
 
   private async recordFailure(eventId: string, err: Error): Promise<number> {
@@ -350,11 +360,7 @@ export class InboxConsumer {
         },
       ],
     });
-    await em.execute(
-      `insert into inbox (consumer_group, event_id, event_type, topic, partition, "offset", status)
-       values (?, ?, ?, ?, ?, ?, 'dead_lettered') on conflict do nothing`,
-      [this.opts.groupId, eventId, type ?? null, where.topic, where.partition, where.offset],
-    );
+    await this.recordInInbox(em, [{ eventId, type, where }], 'dead_lettered');
     this.log.error({ eventId, type, reason, ...where }, 'event sent to dead-letter topic');
   }
 }
