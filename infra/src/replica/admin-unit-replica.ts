@@ -161,34 +161,10 @@ export const ADMIN_UNIT_CHANGE_EVENTS = {
   DISSOLVE: 'vn.xhht.org.admin-unit.dissolved.v1',
 } as const satisfies Record<AdminUnitChangeData['type'], string>;
 
-/** Applies a unit's whole state unless a newer one is already here. */
-export async function applyAdminUnitSnapshot(em: EntityManager, unit: AdminUnitSnapshot, sourceTime: string): Promise<void> {
-  const latest = [...unit.versions].sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
-  if (!latest) throw new Error(`snapshot of unit ${unit.id} has no version`);
-  const rows = await em.execute<{ id: string }[]>(
-    `insert into admin_unit_replica (id, code, name, kind, parent_id, valid_from, valid_to, source_time)
-     values (?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (id) do update set code = excluded.code, name = excluded.name, kind = excluded.kind,
-       parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
-       source_time = excluded.source_time
-     where admin_unit_replica.source_time <= excluded.source_time
-     returning id`,
-    [unit.id, unit.code, latest.name, latest.kind, latest.parentId, unit.validFrom, unit.validTo, sourceTime],
-  );
-  if (rows.length === 0) return; // a newer state was already applied
-  await em.execute('delete from admin_unit_version_replica where unit_id = ?', [unit.id]);
-  await em.execute(
-    `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
-     select ?, "validFrom", "validTo", name, kind, subtype, "parentId"
-     from jsonb_to_recordset(?::jsonb) as v("validFrom" date, "validTo" date, name text, kind text, subtype text, "parentId" uuid)`,
-    [unit.id, JSON.stringify(unit.versions)],
-  );
-}
-
 /**
- * Applies units' whole states in the order given, with one statement per table: the same result
- * as applyAdminUnitSnapshot for each in turn. Per unit only the newest state counts (the later one given when
- * times are equal), and it is applied unless a newer one is already here.
+ * Applies units' whole states in the order given, with one statement per table. Per unit only the
+ * newest state counts (the later one given when times are equal), and it is applied unless a newer
+ * one is already here.
  */
 export async function applyAdminUnitSnapshots(
   em: EntityManager,
@@ -260,8 +236,8 @@ const CHANGE_EVENT_TYPES = new Set<string>(Object.values(ADMIN_UNIT_CHANGE_EVENT
 /**
  * Applies hierarchy events (created and every change) in the order given, with a few statements
  * for all of them: each change is recorded (immutable), and each unit takes the newest state the
- * events carry unless a newer one is already here. Same result as applyAdminUnitCreated and
- * applyAdminUnitChanged for each in turn.
+ * events carry unless a newer one is already here. One event is a run of one: there is a single
+ * way the replica changes.
  */
 export async function applyAdminUnitEvents(events: CloudEvent<unknown>[], em: EntityManager): Promise<void> {
   const snapshots: { unit: AdminUnitSnapshot; sourceTime: string }[] = [];
@@ -298,44 +274,12 @@ export async function applyAdminUnitEvents(events: CloudEvent<unknown>[], em: En
   await applyAdminUnitSnapshots(em, snapshots);
 }
 
-/** Applies an AdminUnitCreated event to the replica: a unit with its one version. */
-export async function applyAdminUnitCreated(event: CloudEvent<AdminUnitCreatedData>, em: EntityManager): Promise<void> {
-  await applyAdminUnitSnapshot(em, createdSnapshot(event.data), event.time);
-}
-
-/** Applies a change event: records the change (immutable) and each touched unit's resulting state. */
-export async function applyAdminUnitChanged(event: CloudEvent<AdminUnitChangedData>, em: EntityManager): Promise<void> {
-  const { change, units } = event.data;
-  await em.execute(
-    `insert into admin_unit_change_replica (id, type, effective_date, legal_basis, note) values (?, ?, ?, ?, ?)
-     on conflict (id) do nothing`,
-    [change.id, change.type, change.effectiveDate, change.legalBasis, change.note],
-  );
-  await em.execute(
-    `insert into admin_unit_change_unit_replica (change_id, unit_id, role, partial)
-     select ?, "unitId", role, partial from jsonb_to_recordset(?::jsonb) as u("unitId" uuid, role text, partial boolean)
-     on conflict do nothing`,
-    [change.id, JSON.stringify(change.units)],
-  );
-  for (const unit of units) await applyAdminUnitSnapshot(em, unit, event.time);
-}
+const replicaHandler: InboxHandler = { one: (event, em) => applyAdminUnitEvents([event], em), many: applyAdminUnitEvents };
 
 /**
  * Handlers a service registers to keep the replica current. Every hierarchy type shares one batch
  * form, so a run of hierarchy events of any types is applied with a few statements.
  */
-export const adminUnitReplicaHandlers: Record<string, InboxHandler> = {
-  [ADMIN_UNIT_CREATED]: {
-    one: (event, em) => applyAdminUnitCreated(event as CloudEvent<AdminUnitCreatedData>, em),
-    many: applyAdminUnitEvents,
-  },
-  ...Object.fromEntries(
-    Object.values(ADMIN_UNIT_CHANGE_EVENTS).map((type) => [
-      type,
-      {
-        one: (event, em) => applyAdminUnitChanged(event as CloudEvent<AdminUnitChangedData>, em),
-        many: applyAdminUnitEvents,
-      } satisfies InboxHandler,
-    ]),
-  ),
-};
+export const adminUnitReplicaHandlers: Record<string, InboxHandler> = Object.fromEntries(
+  [ADMIN_UNIT_CREATED, ...Object.values(ADMIN_UNIT_CHANGE_EVENTS)].map((type) => [type, replicaHandler]),
+);
