@@ -39,7 +39,8 @@ const report = (file: string) =>
     .slice(1)
     .map((line) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')));
 
-const outboxCount = async () => Number((await sql<{ n: string }>('org', 'select count(*) as n from outbox'))[0]!.n);
+/** Events staged in org's outbox, whether one per row or many in a batch row. */
+const outboxCount = async () => Number((await sql<{ n: string }>('org', 'select count(*) as n from outbox_event'))[0]!.n);
 
 describe('bulk import of participants from CSV', () => {
   let villageA: { id: string; code: string };
@@ -97,7 +98,7 @@ describe('bulk import of participants from CSV', () => {
       { code: 'H001', head_name: 'Lê Văn Cường', address: 'Bãi Vàng', created_by: 'test-import' },
     ]);
     expect(await outboxCount()).toBe(before + 3);
-    // the import builds its events in SQL: each outbox row is what newEvent and the outbox give
+    // the import builds its events in SQL, the batch's in one outbox row: each is what newEvent gives
     const staged = await sql<{
       id: string;
       topic: string;
@@ -105,7 +106,11 @@ describe('bulk import of participants from CSV', () => {
       event_type: string;
       created_at: Date;
       payload: CloudEvent<{ id: string; unitId: string; code: string }>;
-    }>('org', 'select id, topic, message_key, event_type, created_at, payload from outbox order by seq desc limit 3');
+      outbox_id: string;
+    }>(
+      'org',
+      'select id, topic, message_key, event_type, created_at, payload, outbox_id from outbox_event order by seq desc, ord desc limit 3',
+    );
     const catalog: EventCatalog = new EventCatalog();
     const registered = 'vn.xhht.org.household.registered.v1';
     for (const row of staged) {
@@ -116,6 +121,23 @@ describe('bulk import of participants from CSV', () => {
       expect(Object.keys(payload.data).sort()).toEqual(['code', 'id', 'unitId']);
     }
     expect(new Set(staged.map((r) => r.id)).size).toBe(3);
+    expect(new Set(staged.map((r) => r.outbox_id)).size).toBe(1);
+    // and on the topic each is a message of its own, keyed by the household, the event id in its header
+    const topic = await collectTopic('xhht.org.events');
+    await eventually(
+      async () => {
+        const got = staged.map((row) => topic.messages.find((m) => m.headers?.ce_id?.toString() === row.id));
+        if (got.some((m) => !m)) return undefined;
+        got.forEach((m, i) => {
+          expect(m!.key!.toString()).toBe(staged[i]!.message_key);
+          expect(m!.headers!.ce_type!.toString()).toBe(registered);
+          expect(JSON.parse(m!.value!.toString())).toEqual(staged[i]!.payload);
+        });
+        return true;
+      },
+      30000,
+      "the imported households' events on the topic",
+    ).finally(() => topic.stop());
     // imported households are found like registered ones: by the head's name without diacritics
     const found = await gql(`query($u: ID!) { households(unitId: $u, search: "nguyen van an") { edges { node { code headName } } } }`, {
       u: villageA.id,
@@ -219,7 +241,7 @@ describe('bulk import of participants from CSV', () => {
     expect(report(personRun.errors).map(([row, column]) => [row, column])).toEqual([['4', 'birth_year']]);
     const events = await sql<{ payload: { type: string; data: Record<string, unknown> } }>(
       'org',
-      `select payload from outbox where event_type = 'vn.xhht.org.person.registered.v1' order by seq desc limit 2`,
+      `select payload from outbox_event where event_type = 'vn.xhht.org.person.registered.v1' order by seq desc, ord desc limit 2`,
     );
     expect(await outboxCount()).toBe(before + 2);
     expect(JSON.stringify(events)).not.toContain('Nguyễn');
@@ -237,7 +259,7 @@ describe('bulk import of participants from CSV', () => {
     expect(report(first.errors)[0]!.slice(0, 2)).toEqual(['4', 'Mã hộ']);
     const [event] = await sql<{ payload: { data: { branches: unknown[]; households: unknown[] } } }>(
       'org',
-      `select payload from outbox where event_type = 'vn.xhht.org.clan.registered.v1' order by seq desc limit 1`,
+      `select payload from outbox_event where event_type = 'vn.xhht.org.clan.registered.v1' order by seq desc, ord desc limit 1`,
     );
     expect(event!.payload.data.branches).toHaveLength(2);
     expect(event!.payload.data.households).toHaveLength(2);

@@ -1,13 +1,24 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
+import { rawQuery } from '../db/raw-query';
+import { uuidArray } from '../db/sql-arrays';
+import { expandOutboxBatch, type OutboxBatchPayload } from './outbox';
 
 interface OutboxRow {
   id: string;
   topic: string;
-  message_key: string;
+  message_key: string | null;
   event_type: string;
   payload: Record<string, unknown>;
+  batch: boolean;
+}
+
+interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
 }
 
 export interface OutboxRelayOptions {
@@ -17,7 +28,10 @@ export interface OutboxRelayOptions {
   /** Distinct per service: only one relay of a service publishes at a time, which keeps the outbox order. */
   lockKey: number;
   pollMs?: number;
+  /** Events per pass: rows are taken in order until their events reach it (a batch row counts as its events; at least one row). */
   batchSize?: number;
+  /** Most messages, and bytes of values, in one produce request: a batch row is sent in as many as it needs. */
+  sendLimits?: { messages: number; bytes: number };
   /** Sent rows older than this are deleted. */
   retainSentMs?: number;
 }
@@ -38,11 +52,14 @@ export class OutboxRelay {
   private lastCleanup = 0;
   private readonly pollMs: number;
   private readonly batchSize: number;
+  private readonly sendLimits: { messages: number; bytes: number };
   private readonly log: Logger;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.pollMs = opts.pollMs ?? 200;
     this.batchSize = opts.batchSize ?? 500;
+    // well below the broker's default message.max.bytes (1 MiB), which bounds a partition's share of a request
+    this.sendLimits = opts.sendLimits ?? { messages: 1000, bytes: 512 * 1024 };
     this.log = opts.logger.child({ component: 'outbox-relay' });
   }
 
@@ -122,45 +139,54 @@ export class OutboxRelay {
     if (p) await p.disconnect().catch(() => undefined);
   }
 
-  /** One batch in one transaction: lock, read in order, send, mark. */
+  /**
+   * One pass in one transaction: lock, read in order, send, mark. A batch row is marked sent only
+   * once every one of its events is acknowledged; if a send fails part way, the whole row is sent
+   * again on the next pass and consumers drop what they already have by event id.
+   */
   private async publishBatch(): Promise<number> {
     const em = this.opts.orm.em.fork();
     return em.transactional(async (tx) => {
       const [lock] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [this.opts.lockKey]);
       if (!lock?.ok) return 0;
-      const rows = await tx.execute<OutboxRow[]>(
-        'select id, topic, message_key, event_type, payload from outbox where sent_at is null order by seq limit ?',
+      const heads = await rawQuery<{ id: string; event_count: number }[]>(
+        tx,
+        'select id, event_count from outbox where sent_at is null order by seq limit ?',
         [this.batchSize],
       );
-      if (rows.length === 0) return 0;
-      const producer = await this.ensureProducer();
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) {
-        const list = byTopic.get(row.topic);
-        if (list) list.push(row);
-        else byTopic.set(row.topic, [row]);
+      const ids: string[] = [];
+      let events = 0;
+      for (const head of heads) {
+        if (ids.length > 0 && events + head.event_count > this.batchSize) break;
+        ids.push(head.id);
+        events += head.event_count;
       }
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((row) => ({
-            key: row.message_key,
-            value: JSON.stringify(row.payload),
-            headers: {
-              ce_type: row.event_type,
-              ce_id: row.id,
-              'content-type': 'application/cloudevents+json; charset=UTF-8',
-            },
-          })),
-        })),
-      });
-      await tx.execute(
-        `update outbox set sent_at = now(), attempts = attempts + 1 where id in (${rows.map(() => '?').join(',')})`,
-        rows.map((r) => r.id),
+      if (ids.length === 0) return 0;
+      const rows = await rawQuery<OutboxRow[]>(
+        tx,
+        'select id, topic, message_key, event_type, payload, batch from outbox where id = any(?::uuid[]) order by seq',
+        [uuidArray(ids)],
       );
-      this.log.debug({ count: rows.length }, 'outbox published');
-      return rows.length;
+      const messages = rows.flatMap(outgoingMessages);
+      const producer = await this.ensureProducer();
+      for (const chunk of sendChunks(messages, this.sendLimits)) {
+        const byTopic = new Map<string, OutgoingMessage[]>();
+        for (const m of chunk) {
+          const list = byTopic.get(m.topic);
+          if (list) list.push(m);
+          else byTopic.set(m.topic, [m]);
+        }
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, list]) => ({
+            topic,
+            messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
+          })),
+        });
+      }
+      await rawQuery(tx, 'update outbox set sent_at = now(), attempts = attempts + 1 where id = any(?::uuid[])', [uuidArray(ids)]);
+      this.log.debug({ rows: rows.length, events: messages.length }, 'outbox published');
+      return messages.length;
     });
   }
 
@@ -172,4 +198,37 @@ export class OutboxRelay {
       .fork()
       .execute(`delete from outbox where sent_at is not null and sent_at < now() - (? || ' milliseconds')::interval`, [String(retain)]);
   }
+}
+
+const CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+
+/** The Kafka messages of one outbox row: its event, or each event of a batch row in order. */
+function outgoingMessages(row: OutboxRow): OutgoingMessage[] {
+  if (!row.batch) {
+    const headers = { ce_type: row.event_type, ce_id: row.id, 'content-type': CONTENT_TYPE };
+    return [{ topic: row.topic, key: row.message_key ?? '', value: JSON.stringify(row.payload), headers }];
+  }
+  return expandOutboxBatch(row.payload as unknown as OutboxBatchPayload).map((event) => ({
+    topic: row.topic,
+    key: event.subject,
+    value: JSON.stringify(event),
+    headers: { ce_type: event.type, ce_id: event.id, 'content-type': CONTENT_TYPE },
+  }));
+}
+
+/** Consecutive runs of messages within the limits (a message alone over the byte limit goes alone). */
+function* sendChunks(messages: OutgoingMessage[], limits: { messages: number; bytes: number }): Generator<OutgoingMessage[]> {
+  let chunk: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = Buffer.byteLength(m.value) + Buffer.byteLength(m.key);
+    if (chunk.length > 0 && (chunk.length >= limits.messages || bytes + size > limits.bytes)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
