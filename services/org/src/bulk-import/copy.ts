@@ -32,6 +32,8 @@ const tempTables = new WeakMap<BulkClient, Set<string>>();
 /**
  * Runs `work` in one transaction on a pooled connection of its own, after creating the session's
  * temporary tables it needs (`name` → column list; emptied at every commit, never logged).
+ * The commit does not wait for the disk (synchronous_commit off), so the next batch need not
+ * either: the import makes them all durable at its end with `flushBatchCommits`.
  */
 export async function bulkTransaction<T>(
   orm: MikroORM,
@@ -51,6 +53,7 @@ export async function bulkTransaction<T>(
     }
     await client.query('begin');
     try {
+      await client.query('set local synchronous_commit = off');
       const result = await work(client);
       await client.query('commit');
       return result;
@@ -61,4 +64,20 @@ export async function bulkTransaction<T>(
   } finally {
     await knex.client.releaseConnection(client);
   }
+}
+
+/**
+ * Makes every batch committed so far durable: a transaction of its own, given an id and committed
+ * with synchronous_commit on, waits for the WAL to be flushed up to its commit record, which comes
+ * after every earlier batch's. Until then a server crash could lose the last batches (never part
+ * of one); a re-run, which is idempotent, would load them again.
+ */
+export async function flushBatchCommits(orm: MikroORM): Promise<void> {
+  await orm.em
+    .getConnection()
+    .getKnex()
+    .transaction(async (trx) => {
+      await trx.raw('set local synchronous_commit = on');
+      await trx.raw('select pg_current_xact_id()');
+    });
 }

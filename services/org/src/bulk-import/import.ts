@@ -2,6 +2,7 @@ import type { EventCatalog, MikroORM } from '@xhht/infra';
 import { clanImporter } from './clans';
 import { mapColumns, type ColumnMap } from './columns';
 import { ErrorSink, ImportContext } from './context';
+import { flushBatchCommits } from './copy';
 import { countLines, readCsv } from './csv';
 import { householdImporter } from './households';
 import type { ImportKind, ImporterFactory } from './kind';
@@ -113,12 +114,20 @@ export async function importParticipants(options: ImportOptions): Promise<Import
   } catch (err) {
     // a batch still being written must not outlive the import (the caller closes the database)
     await Promise.all(inflight);
+    await flushBatchCommits(options.orm).catch(() => undefined);
     throw err;
   }
   await Promise.all(inflight);
-  if (failure) throw failure;
-  if (!columns) throw new Error('Tệp trống: không có dòng tiêu đề');
-  await importer.finish();
+  // what was loaded is on disk before the import reports, whether it succeeded or not
+  try {
+    if (failure) throw failure;
+    if (!columns) throw new Error('Tệp trống: không có dòng tiêu đề');
+    await importer.finish();
+  } catch (err) {
+    await flushBatchCommits(options.orm).catch(() => undefined);
+    throw err;
+  }
+  await flushBatchCommits(options.orm);
   progress.done(rows);
 
   const rejected = errors.rejectedRows;
