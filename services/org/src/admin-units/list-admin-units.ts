@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldVietnamese, parseInput } from '@xhht/infra';
-import { connection, pageWindow } from '../common/connection';
+import { connection, foldVietnamese, pageWindow, parseInput } from '@xhht/infra';
 import { ADMIN_UNIT_KINDS } from './admin-unit-kind';
 import { toView, type AdminUnitView } from './admin-unit.repository';
 

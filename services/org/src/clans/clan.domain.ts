@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, foldVietnamese, newEvent, notFound, rawQuery, todayInVietnam, uuidArray, type CloudEvent } from '@xhht/infra';
-import { CODE, CODE_MESSAGE } from '../common/connection';
+import { CODE, CODE_MESSAGE } from '../common/register-code';
 import { requireLivingUnit } from '../common/units';
 import { findViews } from '../admin-units/admin-unit.repository';
 import { Household } from '../households/household.entity';

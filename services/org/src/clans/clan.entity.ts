@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { Audited, auditedProperties } from '../common/audited';
+import { Audited, auditedProperties } from '@xhht/infra';
 
 /** A clan (dòng họ), registered in a commune; its households may live in other villages and communes. */
 export class Clan extends Audited {

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldVietnamese, rawQuery, todayInVietnam, uuidArray } from '@xhht/infra';
+import { connection, foldVietnamese, pageWindow, rawQuery, todayInVietnam, uuidArray, type Connection, type PageArgs } from '@xhht/infra';
 import { subtreeWithHistory } from '../admin-units/admin-unit.repository';
-import { connection, pageWindow, type Connection, type PageArgs } from './connection';
 
 export interface ListArgs extends PageArgs {
   unitId?: string | null;

@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { Audited, auditedProperties } from '../common/audited';
+import { Audited, auditedProperties } from '@xhht/infra';
 
 /** A household (hộ gia đình). The head's name is personal data: readable only within scope, never in events. */
 export class Household extends Audited {

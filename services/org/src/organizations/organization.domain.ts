@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, foldVietnamese, newEvent, notFound, todayInVietnam, type CloudEvent, parseInput } from '@xhht/infra';
-import { CODE, CODE_MESSAGE } from '../common/connection';
+import { CODE, CODE_MESSAGE } from '../common/register-code';
 import { requireLivingUnit } from '../common/units';
 import { Organization, ORGANIZATION_TYPES } from './organization.entity';
 

@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { Audited, auditedProperties } from '../common/audited';
+import { Audited, auditedProperties } from '@xhht/infra';
 
 export const ORGANIZATION_TYPES = [
   'STATE_AGENCY',

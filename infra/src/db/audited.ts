@@ -6,7 +6,7 @@ export abstract class Audited {
   updatedBy!: string;
 }
 
-/** The EntitySchema properties of `Audited`, for every participant table that has the four columns. */
+/** The EntitySchema properties of `Audited`, for every table that has the four columns. */
 export const auditedProperties = {
   createdAt: { type: 'Date', fieldName: 'created_at' },
   createdBy: { type: 'text', fieldName: 'created_by' },

@@ -1,4 +1,4 @@
-import { badInput } from '@xhht/infra';
+import { badInput } from '../errors';
 
 /** Relay-style page arguments. Cursors are opaque offsets into the sorted list. */
 export interface PageArgs {
@@ -44,7 +44,3 @@ export function connection<T>(nodes: T[], totalCount: number, offset: number): C
     },
   };
 }
-
-/** Local register code: what a commune office already writes in its books. */
-export const CODE = /^[0-9A-Za-z._/-]{1,50}$/;
-export const CODE_MESSAGE = 'mã gồm 1–50 chữ số, chữ cái, dấu chấm, gạch nối, gạch chéo';
