@@ -1,9 +1,10 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { DateScalar } from '@xhht/infra';
+import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { RecognitionContext } from './context';
 import { titleResolvers } from './titles/learning-titles';
 
-export const resolvers: GraphQLResolverMap<RecognitionContext> = {
-  Date: DateScalar as unknown as GraphQLResolverMap<RecognitionContext>[string],
-  ...titleResolvers,
-};
+/** Every module's resolvers, merged type by type (several modules add to Query and Mutation). */
+export const resolvers: GraphQLResolverMap<RecognitionContext> = mergeResolverMaps<GraphQLResolverMap<RecognitionContext>>(
+  { Date: DateScalar as unknown as GraphQLResolverMap<RecognitionContext>[string] },
+  titleResolvers,
+);

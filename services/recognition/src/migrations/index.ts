@@ -1,4 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations } from '@xhht/infra';
+import { Migration20261202000000RecognitionCore } from './Migration20261202000000RecognitionCore';
 
-export const migrations: MigrationObject[] = [...adminUnitReplicaMigrations];
+export const migrations: MigrationObject[] = [
+  ...adminUnitReplicaMigrations,
+  { name: 'Migration20261202000000RecognitionCore', class: Migration20261202000000RecognitionCore },
+];
