@@ -1305,6 +1305,180 @@ export interface OrgPersonUpdatedV1Data {
   workplaceId: string | null;
 }
 
+/**
+ * The deciding authority issued a recognition decision; each recognition it grants has its own recognition.granted event. Subject: the decision id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionDecisionIssuedV1Data {
+  decisionId: string;
+  cycleId: string;
+  /**
+   * The decision's number, e.g. 125/QĐ-UBND
+   */
+  number: string;
+  /**
+   * Decision date
+   */
+  date: string;
+  /**
+   * Who signed (an official, named on the public decision)
+   */
+  signerName: string;
+  /**
+   * The signer's position, e.g. Chủ tịch UBND xã
+   */
+  signerTitle: string;
+  decidingUnitId: string;
+  /**
+   * The learning title
+   */
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  /**
+   * The cycle's year
+   */
+  year: number;
+  recognitionCount: number;
+  /**
+   * Recognitions per level
+   */
+  levelCounts?: {
+    ACHIEVED?: number;
+    LEVEL_1?: number;
+    LEVEL_2?: number;
+  };
+  /**
+   * Issued after the cycle's decision deadline
+   */
+  late: boolean;
+}
+
+/**
+ * A recognition's validity period ended (hết hiệu lực); emitted once, by the expiry sweeper. Subject: the recognised subject's id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionRecognitionExpiredV1Data {
+  /**
+   * The recognition
+   */
+  recognitionId: string;
+  /**
+   * What the subject is
+   */
+  subjectKind: "HOUSEHOLD" | "CLAN" | "PERSON" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * The recognised household, clan, person, organization or unit
+   */
+  subjectId: string;
+  /**
+   * The learning title
+   */
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  /**
+   * ACHIEVED (Đạt) for titles without levels; LEVEL_1 (Mức 1, Khá) or LEVEL_2 (Mức 2, Tốt)
+   */
+  level: "ACHIEVED" | "LEVEL_1" | "LEVEL_2";
+  /**
+   * The cycle's year
+   */
+  year: number;
+  /**
+   * The decision that had granted it
+   */
+  decisionId: string;
+  /**
+   * Its last valid day
+   */
+  validTo: string;
+}
+
+/**
+ * A recognition decision granted a subject a learning title (công nhận danh hiệu). Titles are public after a decision; the event carries ids, never names. Subject: the recognised subject's id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionRecognitionGrantedV1Data {
+  /**
+   * The recognition
+   */
+  recognitionId: string;
+  /**
+   * What the subject is
+   */
+  subjectKind: "HOUSEHOLD" | "CLAN" | "PERSON" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * The recognised household, clan, person, organization or unit
+   */
+  subjectId: string;
+  /**
+   * The learning title
+   */
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  /**
+   * ACHIEVED (Đạt) for titles without levels; LEVEL_1 (Mức 1, Khá) or LEVEL_2 (Mức 2, Tốt)
+   */
+  level: "ACHIEVED" | "LEVEL_1" | "LEVEL_2";
+  /**
+   * The cycle's year
+   */
+  year: number;
+  /**
+   * The decision that granted it
+   */
+  decisionId: string;
+  /**
+   * First day it is valid: the decision date
+   */
+  validFrom: string;
+  /**
+   * Last day it is valid: the decision date plus the cycle's validity period, minus one day
+   */
+  validTo: string;
+  /**
+   * The decision's number, e.g. 125/QĐ-UBND
+   */
+  decisionNumber: string;
+  decisionDate: string;
+  /**
+   * The unit whose authority decided
+   */
+  decidingUnitId: string;
+}
+
+/**
+ * The deciding authority revoked a recognition (thu hồi) with a reason; it no longer counts. Subject: the recognised subject's id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionRecognitionRevokedV1Data {
+  /**
+   * The recognition
+   */
+  recognitionId: string;
+  /**
+   * What the subject is
+   */
+  subjectKind: "HOUSEHOLD" | "CLAN" | "PERSON" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * The recognised household, clan, person, organization or unit
+   */
+  subjectId: string;
+  /**
+   * The learning title
+   */
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  /**
+   * ACHIEVED (Đạt) for titles without levels; LEVEL_1 (Mức 1, Khá) or LEVEL_2 (Mức 2, Tốt)
+   */
+  level: "ACHIEVED" | "LEVEL_1" | "LEVEL_2";
+  /**
+   * The cycle's year
+   */
+  year: number;
+  /**
+   * The decision that had granted it
+   */
+  decisionId: string;
+  /**
+   * Why it was revoked
+   */
+  reason: string;
+  revokedAt: string;
+}
+
 export interface EventDataByType {
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
@@ -1328,4 +1502,8 @@ export interface EventDataByType {
   'vn.xhht.org.person.moved.v1': OrgPersonMovedV1Data;
   'vn.xhht.org.person.registered.v1': OrgPersonRegisteredV1Data;
   'vn.xhht.org.person.updated.v1': OrgPersonUpdatedV1Data;
+  'vn.xhht.recognition.decision.issued.v1': RecognitionDecisionIssuedV1Data;
+  'vn.xhht.recognition.recognition.expired.v1': RecognitionRecognitionExpiredV1Data;
+  'vn.xhht.recognition.recognition.granted.v1': RecognitionRecognitionGrantedV1Data;
+  'vn.xhht.recognition.recognition.revoked.v1': RecognitionRecognitionRevokedV1Data;
 }
