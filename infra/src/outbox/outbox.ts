@@ -61,13 +61,19 @@ export async function insertOutboxBatch(
  * `time` (specversion, source, type, time, datacontenttype, dataschema) and the topic, as one jsonb
  * parameter for `outboxBatchInsertSql`; each row then gets its own id, subject and data.
  */
-export function outboxEventTemplates(types: string[], time: Date = new Date()): string {
+export function outboxEventTemplates(
+  types: string[],
+  time: Date = new Date(),
+  commonData: Record<string, Record<string, unknown>> = {},
+): string {
   const templates: Record<string, { envelope: Partial<CloudEvent>; topic: string }> = {};
   for (const type of types) {
     const envelope: Partial<CloudEvent> = { ...newEvent(type, '-', null, time) };
     delete envelope.id;
     delete envelope.subject;
     delete envelope.data;
+    // fields every event of the type shares (e.g. the decision of a bulk grant), written once
+    if (commonData[type]) envelope.data = commonData[type];
     templates[type] = { envelope, topic: eventTopic(serviceOfEventType(type)) };
   }
   return JSON.stringify(templates);
@@ -75,7 +81,8 @@ export function outboxEventTemplates(types: string[], time: Date = new Date()): 
 
 /**
  * What a batch row of the outbox holds: each event type's envelope once (what `newEvent` sets but
- * id, subject and data), then each event as `[id, subject, type, data]`. Written in SQL by
+ * id, subject and data; its `data`, when there, holds fields every event of the type shares, and
+ * each event's own data is laid over them), then each event as `[id, subject, type, data]`. Written in SQL by
  * `outboxBatchInsertSql`, read by the relay through `expandOutboxBatch`.
  */
 export interface OutboxBatchPayload {
@@ -88,7 +95,8 @@ export function expandOutboxBatch(batch: OutboxBatchPayload): CloudEvent[] {
   return batch.events.map(([id, subject, type, data]) => {
     const envelope = batch.envelopes[type];
     if (!envelope) throw new Error(`outbox batch has no envelope for ${type}`);
-    return { ...envelope, id, subject, data } as CloudEvent;
+    const common = envelope.data as Record<string, unknown> | undefined;
+    return { ...envelope, id, subject, data: common ? { ...common, ...(data as Record<string, unknown>) } : data } as CloudEvent;
   });
 }
 

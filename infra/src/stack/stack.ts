@@ -12,7 +12,7 @@ import { SupervisedProcess } from './supervised-process';
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 export interface StackProfile {
-  name: 'dev' | 'test';
+  name: 'dev' | 'test' | 'bench';
   gatewayPort: number;
   servicePorts: Record<ServiceName, number>;
   postgresPort: number;
@@ -33,7 +33,18 @@ const FETCH_BLOCKED_PORTS = new Set([
   1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
-function shifted(p: StackProfile): StackProfile {
+/** Refuses a profile whose gateway or service ports fetch() would refuse: every call would fail as a network error. */
+function refuseBlockedPorts(base: StackProfile, profile: StackProfile): void {
+  const blocked = [profile.gatewayPort, ...Object.values(profile.servicePorts)].filter((port) => FETCH_BLOCKED_PORTS.has(port));
+  if (blocked.length > 0) {
+    throw new Error(
+      `XHHT_PORT_OFFSET=${portOffset} puts the ${base.name} stack on port ${blocked.join(', ')}, which fetch() refuses; choose another offset`,
+    );
+  }
+}
+
+/** The profile with the offset applied; `check` refuses blocked ports at load (the bench profile is checked when started). */
+function shifted(p: StackProfile, check = true): StackProfile {
   const profile = {
     ...p,
     gatewayPort: p.gatewayPort + portOffset,
@@ -42,13 +53,7 @@ function shifted(p: StackProfile): StackProfile {
     kafkaPort: p.kafkaPort + portOffset,
     kafkaControllerPort: p.kafkaControllerPort + portOffset,
   };
-  // the gateway and services are reached with fetch(); on a blocked port every call fails as a network error
-  const blocked = [profile.gatewayPort, ...Object.values(profile.servicePorts)].filter((port) => FETCH_BLOCKED_PORTS.has(port));
-  if (blocked.length > 0) {
-    throw new Error(
-      `XHHT_PORT_OFFSET=${portOffset} puts the ${p.name} stack on port ${blocked.join(', ')}, which fetch() refuses; choose another offset`,
-    );
-  }
+  if (check) refuseBlockedPorts(p, profile);
   return profile;
 }
 
@@ -71,11 +76,22 @@ const BASE_PROFILES: Record<StackProfile['name'], StackProfile> = {
     kafkaControllerPort: 39093,
     fresh: true,
   },
+  // benchmarks that need the whole system: the test profile's ports + 1000, like every benchmark
+  bench: {
+    name: 'bench',
+    gatewayPort: 5100,
+    servicePorts: { org: 5101, recognition: 5102, reporting: 5103, awards: 5104 },
+    postgresPort: 55340,
+    kafkaPort: 40092,
+    kafkaControllerPort: 40093,
+    fresh: true,
+  },
 };
 
 export const PROFILES: Record<StackProfile['name'], StackProfile> = {
   dev: shifted(BASE_PROFILES.dev),
   test: shifted(BASE_PROFILES.test),
+  bench: shifted(BASE_PROFILES.bench, false),
 };
 
 /** What a running stack wrote down for other processes (tests, the token command). */
@@ -145,6 +161,7 @@ export interface StackHandle {
  * services and the gateway.
  */
 export async function startStack(profile: StackProfile, logger: Logger): Promise<StackHandle> {
+  refuseBlockedPorts(profile, profile);
   const root = dataRoot(profile.name);
   const logs = path.join(root, 'logs');
   mkdirSync(logs, { recursive: true });
@@ -157,7 +174,7 @@ export async function startStack(profile: StackProfile, logger: Logger): Promise
 
   try {
     // PostgreSQL
-    const dbName = (s: ServiceName) => (profile.name === 'test' ? `xhht_test_${s}` : `xhht_${s}`);
+    const dbName = (s: ServiceName) => (profile.name === 'dev' ? `xhht_${s}` : `xhht_${profile.name}_${s}`);
     const explicitUrls = Object.fromEntries(SERVICES.map((s) => [s, process.env[`${s.toUpperCase()}_DATABASE_URL`]]));
     let pg: PostgresHandle | undefined;
     let serverUrl = process.env.POSTGRES_URL;
