@@ -63,6 +63,7 @@ const SCRIPTS = {
   'import:units': 'services/org/dist/reference-data/import-cli.js',
   'bench:import': 'test/bench/dist/import.js',
   'bench:consume': 'test/bench/dist/consume.js',
+  'bench:decide': 'test/bench/dist/decide.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.

@@ -2,7 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { badInput, conflict, newEvent, notFound, parseIsoDate, rawQuery, todayInVietnam, type CloudEvent } from '@xhht/infra';
-import { DECISION_ISSUED, RECOGNITION_GRANTED, grantedData, grantedDataSql } from '../recognitions/recognition.events';
+import {
+  DECISION_ISSUED,
+  RECOGNITION_GRANTED,
+  grantedCommonData,
+  grantedData,
+  grantedOwnDataSql,
+} from '../recognitions/recognition.events';
 import { sqlEvents } from '../recognitions/sql-events';
 import { LEARNING_TITLES } from '../titles/learning-titles';
 import { findDecision, type RecognitionDecision } from './decision.repository';
@@ -192,55 +198,54 @@ export async function issueDecision(
     : `select a.id as assessment_id, a.subject_kind, a.subject_id, a.subject_unit_id, a.result_level as level
        from assessment a
        where a.cycle_id = ? and a.status = 'APPROVED' and a.result_level is not null
-         and not exists (select 1 from recognition r where r.assessment_id = a.id)`;
-  const ev = sqlEvents([RECOGNITION_GRANTED]);
-  const [r] = await rawQuery<GrantResult[]>(
-    em,
-    `with ${ev.templatesCte},
-     d as (select ?::uuid as decision_id, ?::text as title, ?::int as year, ?::date as valid_from, ?::date as valid_to,
-             ?::text as decision_number, ?::date as decision_date, ?::uuid as deciding_unit_id, ?::text as created_by),
-     sel as (${selection}),
-     ins as (
-       insert into recognition (id, decision_id, assessment_id, subject_kind, subject_id, subject_unit_id, title, level, year,
-         valid_from, valid_to, created_by)
-       select gen_random_uuid(), d.decision_id, sel.assessment_id, sel.subject_kind, sel.subject_id, sel.subject_unit_id, d.title,
-         sel.level, d.year, d.valid_from, d.valid_to, d.created_by
-       from sel cross join d
-       on conflict (subject_id, title, year) where status = 'ACTIVE' do nothing
-       returning id, decision_id, subject_kind, subject_id, title, level, year, valid_from, valid_to
-     ),
-     events as (
-       select ins.subject_id::text as subject, '${RECOGNITION_GRANTED}'::text as event_type, ${grantedDataSql('x')} as data
-       from ins cross join d, lateral (select ins.*, d.decision_number, d.decision_date, d.deciding_unit_id) x
-     ),
-     ${ev.ctes}
-     select (select count(*) from sel)::int as selected, (select count(*) from ins)::int as inserted,
-       (select coalesce(jsonb_object_agg(level, n), '{}'::jsonb) from (select level, count(*)::int as n from ins group by level) l) as level_counts,
-       ${ev.select}`,
-    [
-      ...ev.params,
-      id,
-      cycle.title,
-      cycle.year,
-      input.date,
+         and not exists (select 1 from recognition r where r.subject_id = a.subject_id and r.assessment_id = a.id)`;
+  const ev = sqlEvents([RECOGNITION_GRANTED], {
+    [RECOGNITION_GRANTED]: grantedCommonData({
+      decisionId: id,
+      title: cycle.title,
+      year: cycle.year,
+      validFrom: input.date,
       validTo,
-      input.number,
-      input.date,
-      cycle.decidingUnitId,
-      actor,
-      chosen ?? cycle.id,
-    ],
-  );
+      decisionNumber: input.number,
+      decisionDate: input.date,
+      decidingUnitId: cycle.decidingUnitId,
+    }),
+  });
+  // the statement's sorts and aggregates stay in memory
+  await rawQuery(em, "set local work_mem = '128MB'", []);
+  let r: GrantResult | undefined;
+  try {
+    [r] = await rawQuery<GrantResult[]>(
+      em,
+      `with ${ev.templatesCte},
+       sel as (${selection}),
+       ins as (
+         insert into recognition (id, decision_id, assessment_id, subject_kind, subject_id, subject_unit_id, title, level, year,
+           valid_from, valid_to, created_by)
+         select gen_random_uuid(), ?::uuid, sel.assessment_id, sel.subject_kind, sel.subject_id, sel.subject_unit_id, ?::text,
+           sel.level, ?::int, ?::date, ?::date, ?::text
+         from sel
+         returning id, subject_kind, subject_id, level
+       ),
+       events as (
+         select ins.subject_id::text as subject, '${RECOGNITION_GRANTED}'::text as event_type, ${grantedOwnDataSql('ins')} as data from ins
+       ),
+       ${ev.ctes}
+       select (select count(*) from sel)::int as selected, (select count(*) from ins)::int as inserted,
+         (select coalesce(jsonb_object_agg(level, n), '{}'::jsonb) from (select level, count(*)::int as n from ins group by level) l) as level_counts,
+         ${ev.select}`,
+      [...ev.params, chosen ?? cycle.id, id, cycle.title, cycle.year, input.date, validTo, actor],
+    );
+  } catch (err) {
+    // the rule "one active recognition per subject, title and year", enforced by its unique index
+    if ((err as { constraint?: string }).constraint === 'recognition_one_active_uq') {
+      throw conflict(`Có đối tượng đã có danh hiệu này còn hiệu lực trong năm ${cycle.year}`, 'ALREADY_RECOGNISED', ['input', 'subjects']);
+    }
+    throw err;
+  }
   const result = r!;
   if (result.selected === 0) {
     throw badInput('Không có hồ sơ nào đã được duyệt và chưa được công nhận trong đợt này', 'NO_APPROVED_SUBJECTS', ['input', 'subjects']);
-  }
-  if (result.inserted < result.selected) {
-    throw conflict(
-      `${result.selected - result.inserted} đối tượng đã có danh hiệu này còn hiệu lực trong năm ${cycle.year}`,
-      'ALREADY_RECOGNISED',
-      ['input', 'subjects'],
-    );
   }
   ev.check(result, result.inserted, grantedData);
   await rawQuery(em, 'update recognition_decision set recognition_count = ?, level_counts = ?::jsonb where id = ?', [

@@ -43,15 +43,21 @@ export const grantedData = (v: GrantedData): GrantedData => ({
   decidingUnitId: v.decidingUnitId,
 });
 
-/**
- * `grantedData` as a jsonb expression over a row with the recognition's columns (`id`, `decision_id`,
- * `subject_kind`, `subject_id`, `title`, `level`, `year`, `valid_from`, `valid_to`) and the
- * decision's (`decision_number`, `decision_date`, `deciding_unit_id`).
- */
-export const grantedDataSql = (r: string) => `jsonb_build_object(
-  'recognitionId', ${r}.id, 'decisionId', ${r}.decision_id, 'subjectKind', ${r}.subject_kind, 'subjectId', ${r}.subject_id,
-  'title', ${r}.title, 'level', ${r}.level, 'year', ${r}.year, 'validFrom', ${r}.valid_from::text, 'validTo', ${r}.valid_to::text,
-  'decisionNumber', ${r}.decision_number, 'decisionDate', ${r}.decision_date::text, 'decidingUnitId', ${r}.deciding_unit_id)`;
+/** The granted events' fields a whole decision shares, staged once per decision (see `sqlEvents`). */
+export const grantedCommonData = (v: Omit<GrantedData, 'recognitionId' | 'subjectKind' | 'subjectId' | 'level'>) => ({
+  decisionId: v.decisionId,
+  title: v.title,
+  year: v.year,
+  validFrom: v.validFrom,
+  validTo: v.validTo,
+  decisionNumber: v.decisionNumber,
+  decisionDate: v.decisionDate,
+  decidingUnitId: v.decidingUnitId,
+});
+
+/** Each granted event's own fields, as a jsonb expression over a recognition row `r`. */
+export const grantedOwnDataSql = (r: string) =>
+  `jsonb_build_object('recognitionId', ${r}.id, 'subjectKind', ${r}.subject_kind, 'subjectId', ${r}.subject_id, 'level', ${r}.level)`;
 
 export interface RevokedData extends RecognitionFacts {
   reason: string;

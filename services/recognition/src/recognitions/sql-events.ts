@@ -15,10 +15,11 @@ let loaded: EventCatalog | undefined;
  * `outboxBatchInsertSql`): `ctes(events)` are the statement's CTEs to append after the caller's,
  * where `events` is the caller's CTE with `subject`, `event_type` and `data`; the statement's
  * select list gets `eventCount` and `samples` (one event of each type, as the relay will send it).
- * The templates travel as one parameter, bound once in a leading CTE.
+ * The templates travel as one parameter, bound once in a leading CTE; `commonData` are fields every
+ * event of a type shares, written once in the batch row (each event's own data is laid over them).
  */
-export function sqlEvents(types: string[]) {
-  const templates = outboxEventTemplates(types);
+export function sqlEvents(types: string[], commonData: Record<string, Record<string, unknown>> = {}) {
+  const templates = outboxEventTemplates(types, new Date(), commonData);
   const outbox = outboxBatchInsertSql('events', '(select t from event_templates)');
   return {
     /** First CTE of the statement, with its one parameter `params[0]`. */
