@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import { RecognitionAuthorityRuleSchema } from './authority/authority-rule.entity';
 import { createLoaders, type RecognitionLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
@@ -9,7 +10,7 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema],
+  entities: [AdminUnitReplicaSchema, RecognitionAuthorityRuleSchema],
   migrations,
   createLoaders,
   consumers: [{ groupId: 'xhht.recognition.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
