@@ -1,9 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '@xhht/infra';
+import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { authorityLoaders } from './authority/authority.loaders';
+import { cycleByIdLoader } from './cycles/cycle.repository';
 
 export const createLoaders = (em: EntityManager) => ({
+  /** Scope questions answered from the hierarchy replica, cached for the request. */
+  scope: new ReplicaScope(em),
   ...authorityLoaders(em),
+  cycleById: cycleByIdLoader(em),
 });
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;
 export type RecognitionContext = ServiceContext<RecognitionLoaders>;

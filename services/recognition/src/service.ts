@@ -7,6 +7,7 @@ import {
   type ServiceDefinition,
 } from '@xhht/infra';
 import { RecognitionAuthorityRuleSchema } from './authority/authority-rule.entity';
+import { RecognitionCycleSchema } from './cycles/recognition-cycle.entity';
 import { createLoaders, type RecognitionLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
@@ -16,7 +17,7 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema, RecognitionAuthorityRuleSchema],
+  entities: [AdminUnitReplicaSchema, RecognitionAuthorityRuleSchema, RecognitionCycleSchema],
   migrations,
   createLoaders,
   consumers: [

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, forbidden, ROLES, type AuthContext, type Role } from '@xhht/infra';
+import { badInput, forbidden, ROLES, type AuthContext, type ReplicaScope, type Role } from '@xhht/infra';
 import { LEARNING_TITLES } from '../titles/learning-titles';
 import { RecognitionAuthorityRule, type DecidingLevel } from './authority-rule.entity';
 import { REFORM_DATE } from './shipped-authority-rules';
@@ -102,12 +102,6 @@ export async function findAuthorityRule(
   );
 }
 
-/** What requireDecidingAuthority asks of the request's ReplicaScope (infra). */
-export interface DecidingScope {
-  covers(auth: AuthContext, roles: Role[], unitIds: readonly string[]): Promise<boolean>;
-  unitKinds(unitIds: readonly string[], asOf: string): Promise<Map<string, string>>;
-}
-
 /**
  * The rule in force on `asOf`, when the caller may decide under it for `decidingUnitId`:
  * the unit's kind on `asOf` is the rule's deciding level, and the caller holds the rule's deciding
@@ -117,7 +111,7 @@ export interface DecidingScope {
 export async function requireDecidingAuthority(
   em: EntityManager,
   auth: AuthContext,
-  scope: DecidingScope,
+  scope: ReplicaScope,
   args: { title: string; subjectLevel: string; decidingUnitId: string; asOf: string },
 ): Promise<AuthorityRule> {
   const what = titleAtLevel(args.title, args.subjectLevel);
