@@ -149,6 +149,27 @@ describe('recognition authority rules, through the gateway', () => {
     const extend = await gql(END_RULE, { input: { id: shipped.id, validTo: '2100-06-30' } }, { token: admin });
     expect(extend.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', messageKey: 'AUTHORITY_RULE_OVERLAP' });
 
+    const CHANGES = `query A($asOf: Date) { recognitionAuthorities(asOf: $asOf) { id changes { action changedBy validFrom validTo previousValidTo } } }`;
+    const withChanges = await gql<{ recognitionAuthorities: { id: string; changes: unknown[] }[] }>(
+      CHANGES,
+      { asOf: '2100-01-01' },
+      { token: admin },
+    );
+    expect(withChanges.errors).toBeUndefined();
+    expect(withChanges.data!.recognitionAuthorities.find((r) => r.id === rule.id)!.changes).toEqual([
+      { action: 'ADDED', changedBy: 'admin-authority-test', validFrom: '2100-01-01', validTo: null, previousValidTo: null },
+    ]);
+    const oldChanges = await gql<{ recognitionAuthorities: { id: string; changes: unknown[] }[] }>(
+      CHANGES,
+      { asOf: '2026-01-01' },
+      { token: admin },
+    );
+    expect(oldChanges.data!.recognitionAuthorities.find((r) => r.id === shipped.id)!.changes).toEqual([
+      { action: 'ENDED', changedBy: 'admin-authority-test', validFrom: '2025-07-01', validTo: '2099-12-31', previousValidTo: null },
+    ]);
+    const notAdmin = await gql(CHANGES, { asOf: '2026-01-01' }, { token: await tokenFor([{ role: 'STEERING_COMMITTEE' }]) });
+    expect(notAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
     const audit = await sql<{ rule_id: string; action: string; changed_by: string; before: { validTo: string | null } | null }>(
       'recognition',
       'select rule_id, action, changed_by, before from recognition_authority_rule_change where rule_id = any($1::uuid[]) order by changed_at',

@@ -26,6 +26,10 @@ export const authorityResolvers: GraphQLResolverMap<RecognitionContext> = {
     decidingRoleName: (r: RecognitionAuthorityRule) => ROLES[r.decidingRole as Role] ?? r.decidingRole,
     createdAt: (r: RecognitionAuthorityRule) => r.createdAt.toISOString(),
     updatedAt: (r: RecognitionAuthorityRule) => r.updatedAt.toISOString(),
+    changes: (r: RecognitionAuthorityRule, _: unknown, ctx: RecognitionContext) => {
+      requireAdmin(ctx);
+      return ctx.loaders.authorityRuleChanges.load(r.id);
+    },
   },
   Query: {
     // rules are public configuration: any signed-in caller may read them
