@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import {
+  AdminUnitReplicaSchema,
+  adminUnitReplicaHandlers,
+  eventTopic,
+  participantReplicaHandlers,
+  type ServiceDefinition,
+} from '@xhht/infra';
+import { RecognitionAuthorityRuleSchema } from './authority/authority-rule.entity';
+import { RecognitionCycleSchema } from './cycles/recognition-cycle.entity';
 import { createLoaders, type RecognitionLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
@@ -9,8 +17,15 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema],
+  entities: [AdminUnitReplicaSchema, RecognitionAuthorityRuleSchema, RecognitionCycleSchema],
   migrations,
   createLoaders,
-  consumers: [{ groupId: 'xhht.recognition.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
+  consumers: [
+    {
+      // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
+      groupId: 'xhht.recognition.hierarchy',
+      topics: [eventTopic('org')],
+      handlers: { ...adminUnitReplicaHandlers, ...participantReplicaHandlers },
+    },
+  ],
 };

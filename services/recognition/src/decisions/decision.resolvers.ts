@@ -12,6 +12,7 @@ export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
   RecognitionDecision: {
     __resolveReference: (ref: { id: string }, ctx: RecognitionContext) => (isUuid(ref.id) ? ctx.loaders.decision.load(ref.id) : null),
     decidingUnit: (d: RecognitionDecision) => ({ __typename: 'AdminUnit', id: d.decidingUnitId }),
+    cycle: (d: RecognitionDecision, _: unknown, ctx: RecognitionContext) => ctx.loaders.cycleById.load(d.cycleId),
     levelCounts: (d: RecognitionDecision) =>
       LEVEL_ORDER.filter((l) => d.levelCounts[l]).map((level) => ({ level, levelName: LEVEL_NAMES[level], count: d.levelCounts[level] })),
     recognitions: async (d: RecognitionDecision, args: PageArgs, ctx: RecognitionContext) => {
