@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { PROFILES, createLogger, eventTopic, signUserToken, startStack, type StackHandle } from '@xhht/infra';
+import { PROFILES, createLogger, eventTopic, signUserToken, startStack, type Role, type StackHandle } from '@xhht/infra';
 import { figure, say } from './support';
 
 /**
@@ -20,6 +20,7 @@ import { figure, say } from './support';
 const N = Number(process.env.BENCH_RECOGNITIONS ?? 100_000);
 const VILLAGES = 20;
 const GRANTED = 'vn.xhht.recognition.recognition.granted.v1';
+const DECISION_DATE = '2025-12-15';
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
           input: {
             cycleId: fixture.cycleId,
             number: '125/QĐ-UBND',
-            date: '2025-12-15',
+            date: DECISION_DATE,
             signerName: 'Nguyễn Văn An',
             signerTitle: 'Chủ tịch UBND xã',
             allApproved: true,
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
 interface Fixture {
   cycleId: string;
   communeId: string;
-  role: 'EDUCATION_OFFICER' | 'COMMUNE_OFFICER' | 'ASSOCIATION_OFFICER';
+  role: Role;
 }
 
 /** The benchmark's fixture, written straight into the recognition database (not product code). */
@@ -144,12 +145,9 @@ async function seed(db: Client): Promise<Fixture> {
     `insert into bench_household select gen_random_uuid(), ($1::uuid[])[1 + i % $2], 'H' || lpad(i::text, 6, '0') from generate_series(0, $3 - 1) i`,
     [`{${villages.join(',')}}`, VILLAGES, N],
   );
-  const [{ replica }] = (await db.query(`select to_regclass('participant_replica') is not null as replica`)).rows as [{ replica: boolean }];
-  if (replica) {
-    await db.query(
-      `insert into participant_replica (id, kind, unit_id, code, source_time) select id, 'HOUSEHOLD', village, code, now() from bench_household`,
-    );
-  }
+  await db.query(
+    `insert into participant_replica (id, kind, unit_id, code, source_time) select id, 'HOUSEHOLD', village, code, now() from bench_household`,
+  );
   const cycleId = randomUUID();
   await db.query(
     `insert into recognition_cycle (id, year, title, subject_level, name, deciding_unit_id, submission_deadline, decision_deadline, validity_months, created_by)
@@ -180,17 +178,16 @@ async function criteriaSet(db: Client): Promise<string> {
   return randomUUID();
 }
 
-/** Who decides Learning Family for households at commune level after July 2025, from the shipped authority rules when present. */
+/** Who decides Learning Family for households at commune level on the decision date, from the shipped authority rules. */
 async function decidingRole(db: Client): Promise<Fixture['role']> {
-  const [{ table }] = (await db.query(`select to_regclass('authority_rule') is not null as table`)).rows as [{ table: boolean }];
-  if (!table) return 'EDUCATION_OFFICER';
-  const found = await db
-    .query(
-      `select deciding_role from authority_rule where title = 'LEARNING_FAMILY' and subject_level = 'HOUSEHOLD' and deciding_level = 'COMMUNE'
-       order by valid_from desc limit 1`,
-    )
-    .catch(() => ({ rows: [] }));
-  return ((found.rows[0] as { deciding_role?: Fixture['role'] } | undefined)?.deciding_role ?? 'EDUCATION_OFFICER') as Fixture['role'];
+  const found = await db.query(
+    `select deciding_role from recognition_authority_rule
+     where title = 'LEARNING_FAMILY' and subject_level = 'HOUSEHOLD' and valid_from <= $1 and (valid_to is null or valid_to >= $1)`,
+    [DECISION_DATE],
+  );
+  const role = (found.rows[0] as { deciding_role?: Fixture['role'] } | undefined)?.deciding_role;
+  if (!role) throw new Error('no shipped authority rule decides Learning Family for households');
+  return role;
 }
 
 main().then(
