@@ -95,8 +95,35 @@ export function expandOutboxBatch(batch: OutboxBatchPayload): CloudEvent[] {
   return batch.events.map(([id, subject, type, data]) => {
     const envelope = batch.envelopes[type];
     if (!envelope) throw new Error(`outbox batch has no envelope for ${type}`);
-    const common = envelope.data as Record<string, unknown> | undefined;
-    return { ...envelope, id, subject, data: common ? { ...common, ...(data as Record<string, unknown>) } : data } as CloudEvent;
+    const { data: common, ...rest } = envelope as Partial<CloudEvent<Record<string, unknown>>>;
+    return { ...rest, id, subject, data: common ? { ...common, ...(data as Record<string, unknown>) } : data } as CloudEvent;
+  });
+}
+
+/**
+ * The events of a batch row as JSON text, each exactly `JSON.stringify` of what `expandOutboxBatch`
+ * gives, for the relay: each type's envelope (and shared data) is serialized once, and each event
+ * adds its own id, subject and data to it, which costs a third of building and serializing each
+ * event whole (a decision of 100,000 recognitions is one batch row).
+ */
+export function serializeOutboxBatch(batch: OutboxBatchPayload): { id: string; subject: string; type: string; value: string }[] {
+  const parts = new Map<string, { head: string; common?: Record<string, unknown>; commonJson?: string }>();
+  for (const [type, envelope] of Object.entries(batch.envelopes)) {
+    const { data: common, ...rest } = envelope as Partial<CloudEvent<Record<string, unknown>>>;
+    const commonJson = common ? JSON.stringify(common).slice(1, -1) : '';
+    parts.set(type, { head: JSON.stringify(rest).slice(0, -1), ...(commonJson ? { common, commonJson } : {}) });
+  }
+  return batch.events.map(([id, subject, type, data]) => {
+    const p = parts.get(type);
+    if (!p) throw new Error(`outbox batch has no envelope for ${type}`);
+    let dataJson: string;
+    const own = data as Record<string, unknown> | null;
+    if (!p.common) dataJson = JSON.stringify(data);
+    else if (own && typeof own === 'object' && !Array.isArray(own) && !Object.keys(own).some((k) => k in p.common!)) {
+      const ownJson = JSON.stringify(own);
+      dataJson = ownJson === '{}' ? `{${p.commonJson}}` : `{${p.commonJson},${ownJson.slice(1)}`;
+    } else dataJson = JSON.stringify({ ...p.common, ...own });
+    return { id, subject, type, value: `${p.head},"id":${JSON.stringify(id)},"subject":${JSON.stringify(subject)},"data":${dataJson}}` };
   });
 }
 

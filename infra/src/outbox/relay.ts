@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { rawQuery } from '../db/raw-query';
 import { uuidArray } from '../db/sql-arrays';
-import { expandOutboxBatch, type OutboxBatchPayload } from './outbox';
+import { serializeOutboxBatch, type OutboxBatchPayload } from './outbox';
 
 interface OutboxRow {
   id: string;
@@ -208,10 +208,10 @@ function outgoingMessages(row: OutboxRow): OutgoingMessage[] {
     const headers = { ce_type: row.event_type, ce_id: row.id, 'content-type': CONTENT_TYPE };
     return [{ topic: row.topic, key: row.message_key ?? '', value: JSON.stringify(row.payload), headers }];
   }
-  return expandOutboxBatch(row.payload as unknown as OutboxBatchPayload).map((event) => ({
+  return serializeOutboxBatch(row.payload as unknown as OutboxBatchPayload).map((event) => ({
     topic: row.topic,
     key: event.subject,
-    value: JSON.stringify(event),
+    value: event.value,
     headers: { ce_type: event.type, ce_id: event.id, 'content-type': CONTENT_TYPE },
   }));
 }

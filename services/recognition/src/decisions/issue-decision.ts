@@ -133,7 +133,6 @@ async function explicitSubjects(em: EntityManager, input: IssueDecisionInput, cy
 }
 
 interface GrantResult {
-  selected: number;
   inserted: number;
   level_counts: Record<string, number>;
   event_count: number;
@@ -198,7 +197,8 @@ export async function issueDecision(
     : `select a.id as assessment_id, a.subject_kind, a.subject_id, a.subject_unit_id, a.result_level as level
        from assessment a
        where a.cycle_id = ? and a.status = 'APPROVED' and a.result_level is not null
-         and not exists (select 1 from recognition r where r.subject_id = a.subject_id and r.assessment_id = a.id)`;
+         -- a hashed subplan, read once before the insert adds to the table (an anti-join could rescan it per row)
+         and a.id not in (select r.assessment_id from recognition r join recognition_decision d on d.id = r.decision_id where d.cycle_id = ?::uuid)`;
   const ev = sqlEvents([RECOGNITION_GRANTED], {
     [RECOGNITION_GRANTED]: grantedCommonData({
       decisionId: id,
@@ -231,10 +231,10 @@ export async function issueDecision(
          select ins.subject_id::text as subject, '${RECOGNITION_GRANTED}'::text as event_type, ${grantedOwnDataSql('ins')} as data from ins
        ),
        ${ev.ctes}
-       select (select count(*) from sel)::int as selected, (select count(*) from ins)::int as inserted,
+       select (select count(*) from ins)::int as inserted,
          (select coalesce(jsonb_object_agg(level, n), '{}'::jsonb) from (select level, count(*)::int as n from ins group by level) l) as level_counts,
          ${ev.select}`,
-      [...ev.params, chosen ?? cycle.id, id, cycle.title, cycle.year, input.date, validTo, actor],
+      [...ev.params, ...(chosen ? [chosen] : [cycle.id, cycle.id]), id, cycle.title, cycle.year, input.date, validTo, actor],
     );
   } catch (err) {
     // the rule "one active recognition per subject, title and year", enforced by its unique index
@@ -244,7 +244,7 @@ export async function issueDecision(
     throw err;
   }
   const result = r!;
-  if (result.selected === 0) {
+  if (result.inserted === 0) {
     throw badInput('Không có hồ sơ nào đã được duyệt và chưa được công nhận trong đợt này', 'NO_APPROVED_SUBJECTS', ['input', 'subjects']);
   }
   ev.check(result, result.inserted, grantedData);

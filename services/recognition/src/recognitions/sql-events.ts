@@ -27,7 +27,7 @@ export function sqlEvents(types: string[], commonData: Record<string, Record<str
     params: [templates],
     ctes: `built as (${outbox.built}), staged as (${outbox.insert('built')})`,
     select: `(select coalesce(sum(event_count), 0) from staged)::int as event_count,
-      array(select distinct on (event_type) item from built) as samples`,
+      array(select (select b.item from built b where b.event_type = t.event_type limit 1) from (select distinct event_type from built) t) as samples`,
     /**
      * Checks, inside the transaction, what the statement staged: one event per row written, and
      * one of each type valid against the catalog and equal to the domain's payload function.
