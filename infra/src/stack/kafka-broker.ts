@@ -108,8 +108,9 @@ export class KafkaBroker {
   /** Formats KRaft storage on first use. */
   private format(config: string): void {
     if (existsSync(path.join(this.opts.dataDir, 'logs', 'meta.properties'))) return;
+    // one argument with the option: an id may begin with '-', which the tool would take for an option
     const clusterId = randomBytes(16).toString('base64url');
-    const res = spawnSync('java', this.java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config]), { encoding: 'utf8' });
+    const res = spawnSync('java', this.java(['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config]), { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`Kafka storage format failed: ${res.stderr || res.stdout}`);
   }
 
