@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type ServiceDefinition } from '@xhht/infra';
 import { createLoaders, type RecognitionLoaders } from './context';
+import { AssessmentEvidenceSchema, EvidenceFileSchema } from './evidence/evidence.entity';
+import { evidenceRoutes } from './evidence/evidence-routes';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
 
@@ -9,8 +11,9 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema],
+  entities: [AdminUnitReplicaSchema, EvidenceFileSchema, AssessmentEvidenceSchema],
   migrations,
   createLoaders,
+  routes: (services) => [...evidenceRoutes(services)],
   consumers: [{ groupId: 'xhht.recognition.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
 };
