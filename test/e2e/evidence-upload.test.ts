@@ -2,7 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { evidenceDir, type RoleGrant } from '@xhht/infra';
+import { createLogger, evidenceDir, initORM, type MikroORM, type RoleGrant } from '@xhht/infra';
+import {
+  attachEvidence,
+  evidenceForAssessments,
+  type AttachEvidenceArgs,
+} from '../../services/recognition/src/evidence/evidence.repository';
+import { recognitionService } from '../../services/recognition/src/service';
+
+type EntityManager = Parameters<typeof attachEvidence>[0];
 import { fakeExe, tinyDocx, tinyPdf, tinyPng, tinyXlsx } from '../support/files';
 import {
   citizenTokenFor,
@@ -369,5 +377,98 @@ describe('evidence files through the gateway', () => {
       headers: { authorization: `Bearer ${uploader}`, 'x-xhht-gateway': await gatewayCredential() },
     });
     expect(withCredential.status).toBe(200);
+  });
+});
+
+describe('attachEvidence and evidenceForAssessments, as the assessment workflow calls them, on the recognition database', () => {
+  let orm: MikroORM;
+  let assessmentId: string;
+  let otherAssessmentId: string;
+  let ownFile: { id: string };
+  let othersFile: { id: string };
+  const uploaderSubject = 'officer-a';
+
+  beforeAll(async () => {
+    orm = await initORM({
+      databaseUrl: stack().databaseUrls.recognition,
+      entities: recognitionService.entities,
+      migrations: recognitionService.migrations,
+      logger: createLogger('test-evidence', 'warn'),
+    });
+    const cycleId = randomUUID();
+    [assessmentId, otherAssessmentId] = [randomUUID(), randomUUID()];
+    await sql(
+      'recognition',
+      `insert into recognition_cycle (id, year, title, subject_level, name, deciding_unit_id, submission_deadline, decision_deadline, created_by)
+       values ($1, 2025, 'LEARNING_FAMILY', 'HOUSEHOLD', 'Gia đình học tập 2025', $2, '2025-11-30', '2025-12-31', 'test')`,
+      [cycleId, communeA.id],
+    );
+    for (const id of [assessmentId, otherAssessmentId]) {
+      await sql(
+        'recognition',
+        `insert into assessment (id, cycle_id, subject_kind, subject_id, subject_unit_id, criteria_set_id, created_by, updated_by)
+         values ($1, $2, 'HOUSEHOLD', $3, $4, $5, 'test', 'test')`,
+        [id, cycleId, randomUUID(), villageA.id, randomUUID()],
+      );
+    }
+    ownFile = (await upload(tinyPdf(randomUUID()), { type: 'application/pdf' })).body;
+    othersFile = (
+      await upload(tinyPdf(randomUUID()), {
+        token: await tokenFor([{ role: 'COMMUNE_OFFICER', unitId: communeA.id }]),
+        type: 'application/pdf',
+      })
+    ).body;
+  });
+  afterAll(() => orm.close(true));
+
+  const attach = (args: Partial<AttachEvidenceArgs>) =>
+    orm.em
+      .fork()
+      .transactional((em) => attachEvidence(em as EntityManager, { assessmentId, indicatorCode: 'TC1.1', by: uploaderSubject, ...args }));
+
+  it('links a file or a web address to an indicator, and lists each assessment its evidence in one call', async () => {
+    const file = await attach({ evidenceFileId: ownFile.id, indicatorCode: '  TC1.1 ' });
+    const link = await attach({ url: 'https://xatanthanh.gov.vn/tin-tuc/hoi-nghi-khuyen-hoc', indicatorCode: 'TC2' });
+    expect(file).toMatchObject({ assessmentId, indicatorCode: 'TC1.1', evidenceFileId: ownFile.id, url: null, createdBy: uploaderSubject });
+    expect(link).toMatchObject({
+      indicatorCode: 'TC2',
+      evidenceFileId: null,
+      url: 'https://xatanthanh.gov.vn/tin-tuc/hoi-nghi-khuyen-hoc',
+    });
+
+    const listed = await evidenceForAssessments(orm.em.fork() as EntityManager, [assessmentId, otherAssessmentId]);
+    expect(listed.get(assessmentId)!.map((e) => [e.indicatorCode, e.evidenceFileId ?? e.url])).toEqual([
+      ['TC1.1', ownFile.id],
+      ['TC2', 'https://xatanthanh.gov.vn/tin-tuc/hoi-nghi-khuyen-hoc'],
+    ]);
+    expect(listed.get(otherAssessmentId)).toEqual([]);
+  });
+
+  it('refuses, writing nothing: no indicator, neither or both of file and address, an unknown or someone else’s file, a bad address, an unknown assessment', async () => {
+    const count = async () => Number((await sql<{ n: string }>('recognition', 'select count(*) as n from assessment_evidence'))[0]!.n);
+    const before = await count();
+    const cases: [Partial<AttachEvidenceArgs>, string, string][] = [
+      [{ indicatorCode: '  ', url: 'https://example.vn' }, 'INDICATOR_CODE_REQUIRED', 'indicatorCode'],
+      [{}, 'EVIDENCE_FILE_OR_URL', 'evidenceFileId'],
+      [{ evidenceFileId: ownFile.id, url: 'https://example.vn' }, 'EVIDENCE_FILE_OR_URL', 'url'],
+      [{ evidenceFileId: randomUUID() }, 'EVIDENCE_FILE_NOT_FOUND', 'evidenceFileId'],
+      [{ evidenceFileId: 'khong-phai-uuid' }, 'EVIDENCE_FILE_NOT_FOUND', 'evidenceFileId'],
+      [{ evidenceFileId: othersFile.id }, 'EVIDENCE_FILE_NOT_FOUND', 'evidenceFileId'],
+      [{ url: 'ftp://example.vn/bien-ban.pdf' }, 'EVIDENCE_URL_INVALID', 'url'],
+      [{ url: 'javascript:alert(1)' }, 'EVIDENCE_URL_INVALID', 'url'],
+      [{ url: `https://example.vn/${'a'.repeat(2000)}` }, 'EVIDENCE_URL_INVALID', 'url'],
+      [{ url: 'https://example.vn', assessmentId: randomUUID() }, 'ASSESSMENT_NOT_FOUND', 'assessmentId'],
+    ];
+    for (const [args, messageKey, field] of cases) {
+      const error = await attach(args).then(
+        () => undefined,
+        (err: { extensions?: Record<string, unknown> }) => err.extensions,
+      );
+      expect({ args, error }).toEqual({ args, error: expect.objectContaining({ messageKey, field: ['input', field] }) });
+    }
+    expect(await count()).toBe(before);
+    // an address of exactly 2000 characters is fine
+    const longest = `https://example.vn/${'a'.repeat(2000 - 'https://example.vn/'.length)}`;
+    expect((await attach({ url: longest })).url).toHaveLength(2000);
   });
 });
