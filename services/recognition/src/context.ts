@@ -1,8 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '@xhht/infra';
+import { ReplicaScope, type ServiceContext } from '@xhht/infra';
+import { authorityLoaders } from './authority/authority.loaders';
+import { cycleByIdLoader } from './cycles/cycle.repository';
 import { evidenceFileLoader } from './evidence/evidence.repository';
 
 export const createLoaders = (em: EntityManager) => ({
+  /** Scope questions answered from the hierarchy replica, cached for the request. */
+  scope: new ReplicaScope(em),
+  ...authorityLoaders(em),
+  cycleById: cycleByIdLoader(em),
   evidenceFile: evidenceFileLoader(em),
 });
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;

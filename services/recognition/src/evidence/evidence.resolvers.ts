@@ -17,7 +17,7 @@ export const evidenceResolvers: GraphQLResolverMap<RecognitionContext> = {
     evidenceFile: async (_: unknown, args: { id: string }, ctx: RecognitionContext) => {
       const file = isUuid(args.id) ? await ctx.loaders.evidenceFile.load(args.id) : null;
       if (!file) return null;
-      await requireReadEvidence(ctx.em, ctx.auth, file);
+      await requireReadEvidence(ctx.em, ctx.auth, file, ctx.loaders.scope);
       return file;
     },
   },
