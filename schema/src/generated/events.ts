@@ -1305,6 +1305,39 @@ export interface OrgPersonUpdatedV1Data {
   workplaceId: string | null;
 }
 
+/**
+ * A version of a criteria set (bộ tiêu chí) was published: from now on it never changes, and assessments may use it. The family's previously published version, if any, was retired at the same time. Subject: the criteria set id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionCriteriaSetPublishedV1Data {
+  id: string;
+  /**
+   * The family: every version of one set shares it
+   */
+  code: string;
+  version: number;
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  /**
+   * What the set assesses; for Learning Community the kind of the unit
+   */
+  subjectLevel: "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "PERSON" | "VILLAGE" | "COMMUNE" | "DISTRICT" | "PROVINCE";
+  validFrom: string;
+  validTo: string | null;
+  /**
+   * A sample shipped with the system, not an official text
+   */
+  sample: boolean;
+  criterionCount: number;
+  indicatorCount: number;
+  /**
+   * The results the set can give
+   */
+  levels: ("ACHIEVED" | "LEVEL_1" | "LEVEL_2")[];
+  /**
+   * The version this one replaced, now retired
+   */
+  retiredId: string | null;
+}
+
 export interface EventDataByType {
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
@@ -1328,4 +1361,5 @@ export interface EventDataByType {
   'vn.xhht.org.person.moved.v1': OrgPersonMovedV1Data;
   'vn.xhht.org.person.registered.v1': OrgPersonRegisteredV1Data;
   'vn.xhht.org.person.updated.v1': OrgPersonUpdatedV1Data;
+  'vn.xhht.recognition.criteria-set.published.v1': RecognitionCriteriaSetPublishedV1Data;
 }

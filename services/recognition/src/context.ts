@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ServiceContext } from '@xhht/infra';
+import { criteriaLoaders } from './criteria/criteria-set.loaders';
 
-export const createLoaders = (_em: EntityManager) => ({});
+export const createLoaders = (em: EntityManager) => ({
+  ...criteriaLoaders(em),
+});
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;
 export type RecognitionContext = ServiceContext<RecognitionLoaders>;

@@ -2,9 +2,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { RecognitionContext } from './context';
 import { titleResolvers } from './titles/learning-titles';
+import { criteriaSetResolvers } from './criteria/criteria-set.resolvers';
 
 /** Every module's resolvers, merged type by type (several modules add to Query and Mutation). */
 export const resolvers: GraphQLResolverMap<RecognitionContext> = mergeResolverMaps<GraphQLResolverMap<RecognitionContext>>(
   { Date: DateScalar as unknown as GraphQLResolverMap<RecognitionContext>[string] },
   titleResolvers,
+  criteriaSetResolvers,
 );

@@ -3,13 +3,14 @@ import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type Serv
 import { createLoaders, type RecognitionLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
+import { CriteriaSetSchema } from './criteria/criteria-set.entity';
 
 /** The recognition subgraph: criteria sets, assessments, recognitions and authority rules. Keeps its own replica of the hierarchy from org's events. */
 export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema],
+  entities: [AdminUnitReplicaSchema, CriteriaSetSchema],
   migrations,
   createLoaders,
   consumers: [{ groupId: 'xhht.recognition.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
