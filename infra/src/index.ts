@@ -23,6 +23,8 @@ export * from './service/context';
 export * from './service/run-service';
 export * from './service/process-lifecycle';
 export * from './replica/admin-unit-replica';
+export * from './replica/participant-replica';
+export * from './replica/replica-scope';
 export * from './stack/stack';
 export * from './stack/kafka-broker';
 export * from './text/vietnamese';

@@ -240,6 +240,24 @@ describe('registering participants through the gateway', () => {
     const pm = await eventFor('vn.xhht.org.person.moved.v1', personId);
     expect(pm.data).toMatchObject({ unitId: village2.id, previousUnitId: villageA.id });
 
+    // recognition keeps its own copy from the events alone: both follow the move, with no personal names
+    const replica = await eventually(
+      async () => {
+        const rows = await sql<{ id: string; kind: string; unit_id: string; name: string | null; household_id: string | null }>(
+          'recognition',
+          'select id, kind, unit_id, name, household_id from participant_replica where id = any($1) order by kind',
+          [[h.id, personId]],
+        );
+        return rows.length === 2 && rows.every((r) => r.unit_id === village2.id) ? rows : undefined;
+      },
+      30000,
+      "the move in recognition's replica",
+    );
+    expect(replica).toEqual([
+      { id: h.id, kind: 'HOUSEHOLD', unit_id: village2.id, name: null, household_id: null },
+      { id: personId, kind: 'PERSON', unit_id: village2.id, name: null, household_id: h.id },
+    ]);
+
     // moving into another commune needs a scope covering both
     const away = await gql(
       `mutation($input: MoveHouseholdInput!) { moveHousehold(input: $input) { household { id } } }`,

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import {
+  AdminUnitReplicaSchema,
+  adminUnitReplicaHandlers,
+  eventTopic,
+  participantReplicaHandlers,
+  type ServiceDefinition,
+} from '@xhht/infra';
 import { createLoaders, type RecognitionLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
@@ -13,5 +19,12 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   entities: [AdminUnitReplicaSchema, CriteriaSetSchema],
   migrations,
   createLoaders,
-  consumers: [{ groupId: 'xhht.recognition.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
+  consumers: [
+    {
+      // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
+      groupId: 'xhht.recognition.hierarchy',
+      topics: [eventTopic('org')],
+      handlers: { ...adminUnitReplicaHandlers, ...participantReplicaHandlers },
+    },
+  ],
 };
