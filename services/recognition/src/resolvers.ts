@@ -3,10 +3,12 @@ import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { RecognitionContext } from './context';
 import { titleResolvers } from './titles/learning-titles';
 import { criteriaSetResolvers } from './criteria/criteria-set.resolvers';
+import { evidenceResolvers } from './evidence/evidence.resolvers';
 
 /** Every module's resolvers, merged type by type (several modules add to Query and Mutation). */
 export const resolvers: GraphQLResolverMap<RecognitionContext> = mergeResolverMaps<GraphQLResolverMap<RecognitionContext>>(
   { Date: DateScalar as unknown as GraphQLResolverMap<RecognitionContext>[string] },
   titleResolvers,
   criteriaSetResolvers,
+  evidenceResolvers,
 );

@@ -7,6 +7,8 @@ import {
   type ServiceDefinition,
 } from '@xhht/infra';
 import { createLoaders, type RecognitionLoaders } from './context';
+import { AssessmentEvidenceSchema, EvidenceFileSchema } from './evidence/evidence.entity';
+import { evidenceRoutes } from './evidence/evidence-routes';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
 import { CriteriaSetSchema } from './criteria/criteria-set.entity';
@@ -16,9 +18,10 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema, CriteriaSetSchema],
+  entities: [AdminUnitReplicaSchema, CriteriaSetSchema, EvidenceFileSchema, AssessmentEvidenceSchema],
   migrations,
   createLoaders,
+  routes: (services) => [...evidenceRoutes(services)],
   consumers: [
     {
       // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
