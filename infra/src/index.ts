@@ -25,6 +25,7 @@ export * from './service/process-lifecycle';
 export * from './replica/admin-unit-replica';
 export * from './replica/participant-replica';
 export * from './replica/replica-scope';
+export * from './replica/hierarchy-sql';
 export * from './stack/stack';
 export * from './stack/kafka-broker';
 export * from './text/vietnamese';

@@ -5,6 +5,7 @@ import { forbidden } from '../errors';
 import { rawQuery } from '../db/raw-query';
 import { uuidArray } from '../db/sql-arrays';
 import { todayInVietnam } from '../graphql/scalars';
+import { REPLICA_HIERARCHY_TABLES, subtreeWithHistorySql } from './hierarchy-sql';
 
 /**
  * "Is the target inside the caller's scope, as of now" (architecture.md, Auth), answered from the
@@ -32,26 +33,7 @@ export class ReplicaScope {
 
   /** The unit and all below it on `asOf`, including units merged into any of them before that day. */
   async subtree(unitId: string, asOf: string): Promise<string[]> {
-    const rows = await rawQuery<{ id: string }[]>(
-      this.em,
-      `with recursive edge(parent, child, f, t, eff) as (
-         select parent_id, unit_id, valid_from, valid_to, null::date from admin_unit_version_replica where parent_id is not null
-         union all
-         select s.unit_id, p.unit_id, null::date, null::date, c.effective_date
-         from admin_unit_change_unit_replica s
-         join admin_unit_change_replica c on c.id = s.change_id
-         join admin_unit_change_unit_replica p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
-         where s.role = 'SUCCESSOR'
-       ), tree(id, at) as (
-         select ?::uuid, ?::date
-         union
-         select e.child, case when e.eff is null then t.at else e.eff - 1 end
-         from tree t join edge e on e.parent = t.id
-         where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
-       )
-       select distinct id from tree`,
-      [unitId, asOf],
-    );
+    const rows = await rawQuery<{ id: string }[]>(this.em, subtreeWithHistorySql(REPLICA_HIERARCHY_TABLES), [unitId, asOf]);
     return rows.map((r) => r.id);
   }
 

@@ -1,9 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '@xhht/infra';
+import { ReplicaScope, type ServiceContext } from '@xhht/infra';
+import { authorityLoaders } from './authority/authority.loaders';
 import { criteriaLoaders } from './criteria/criteria-set.loaders';
+import { cycleByIdLoader } from './cycles/cycle.repository';
 import { evidenceFileLoader } from './evidence/evidence.repository';
 
 export const createLoaders = (em: EntityManager) => ({
+  /** Scope questions answered from the hierarchy replica, cached for the request. */
+  scope: new ReplicaScope(em),
+  ...authorityLoaders(em),
+  cycleById: cycleByIdLoader(em),
   ...criteriaLoaders(em),
   evidenceFile: evidenceFileLoader(em),
 });

@@ -4,6 +4,8 @@ import type { RecognitionContext } from './context';
 import { titleResolvers } from './titles/learning-titles';
 import { criteriaSetResolvers } from './criteria/criteria-set.resolvers';
 import { evidenceResolvers } from './evidence/evidence.resolvers';
+import { authorityResolvers } from './authority/authority.resolvers';
+import { cycleResolvers } from './cycles/recognition-cycle.resolvers';
 
 /** Every module's resolvers, merged type by type (several modules add to Query and Mutation). */
 export const resolvers: GraphQLResolverMap<RecognitionContext> = mergeResolverMaps<GraphQLResolverMap<RecognitionContext>>(
@@ -11,4 +13,6 @@ export const resolvers: GraphQLResolverMap<RecognitionContext> = mergeResolverMa
   titleResolvers,
   criteriaSetResolvers,
   evidenceResolvers,
+  authorityResolvers,
+  cycleResolvers,
 );

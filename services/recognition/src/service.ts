@@ -6,6 +6,8 @@ import {
   participantReplicaHandlers,
   type ServiceDefinition,
 } from '@xhht/infra';
+import { RecognitionAuthorityRuleSchema } from './authority/authority-rule.entity';
+import { RecognitionCycleSchema } from './cycles/recognition-cycle.entity';
 import { createLoaders, type RecognitionLoaders } from './context';
 import { AssessmentEvidenceSchema, EvidenceFileSchema } from './evidence/evidence.entity';
 import { evidenceRoutes } from './evidence/evidence-routes';
@@ -18,7 +20,14 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema, CriteriaSetSchema, EvidenceFileSchema, AssessmentEvidenceSchema],
+  entities: [
+    AdminUnitReplicaSchema,
+    CriteriaSetSchema,
+    EvidenceFileSchema,
+    AssessmentEvidenceSchema,
+    RecognitionAuthorityRuleSchema,
+    RecognitionCycleSchema,
+  ],
   migrations,
   createLoaders,
   routes: (services) => [...evidenceRoutes(services)],

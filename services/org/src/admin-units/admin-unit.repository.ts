@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery, textArray, uuidArray, type AdminUnitSnapshot } from '@xhht/infra';
+import { ORG_HIERARCHY_TABLES, rawQuery, subtreeWithHistorySql, textArray, uuidArray, type AdminUnitSnapshot } from '@xhht/infra';
 import type { AdminUnitKind, AdminUnitSubtype } from './admin-unit-kind';
 
 /** A unit as it stood on one date: identity and lifetime plus the version in force that day. */
@@ -75,25 +75,7 @@ export async function findViewsByCode(em: EntityManager, codes: readonly string[
  * those at the time. Data registered against a unit that was later merged is found under its successor.
  */
 export async function subtreeWithHistory(em: EntityManager, unitId: string, asOf: string): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>(
-    `with recursive edge(parent, child, f, t, eff) as (
-       select parent_id, unit_id, valid_from, valid_to, null::date from admin_unit_version where parent_id is not null
-       union all
-       select s.unit_id, p.unit_id, null::date, null::date, c.effective_date
-       from admin_unit_change_unit s
-       join admin_unit_change c on c.id = s.change_id
-       join admin_unit_change_unit p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
-       where s.role = 'SUCCESSOR'
-     ), tree(id, at) as (
-       select ?::uuid, ?::date
-       union
-       select e.child, case when e.eff is null then t.at else e.eff - 1 end
-       from tree t join edge e on e.parent = t.id
-       where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
-     )
-     select distinct id from tree`,
-    [unitId, asOf],
-  );
+  const rows = await em.execute<{ id: string }[]>(subtreeWithHistorySql(ORG_HIERARCHY_TABLES), [unitId, asOf]);
   return rows.map((r) => r.id);
 }
 

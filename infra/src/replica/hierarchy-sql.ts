@@ -1,0 +1,40 @@
+/** The tables an effective-dated hierarchy lives in: org's own, or a service's replica of them. */
+export interface HierarchyTables {
+  version: string;
+  change: string;
+  changeUnit: string;
+}
+
+export const ORG_HIERARCHY_TABLES: HierarchyTables = {
+  version: 'admin_unit_version',
+  change: 'admin_unit_change',
+  changeUnit: 'admin_unit_change_unit',
+};
+
+export const REPLICA_HIERARCHY_TABLES: HierarchyTables = {
+  version: 'admin_unit_version_replica',
+  change: 'admin_unit_change_replica',
+  changeUnit: 'admin_unit_change_unit_replica',
+};
+
+/**
+ * Ids of a unit and everything below it on a date, including units merged into any of them before
+ * that day (each followed as it was the day before its merge). Two bindings: the unit id, the date.
+ */
+export const subtreeWithHistorySql = (t: HierarchyTables): string =>
+  `with recursive edge(parent, child, f, t, eff) as (
+     select parent_id, unit_id, valid_from, valid_to, null::date from ${t.version} where parent_id is not null
+     union all
+     select s.unit_id, p.unit_id, null::date, null::date, c.effective_date
+     from ${t.changeUnit} s
+     join ${t.change} c on c.id = s.change_id
+     join ${t.changeUnit} p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
+     where s.role = 'SUCCESSOR'
+   ), tree(id, at) as (
+     select ?::uuid, ?::date
+     union
+     select e.child, case when e.eff is null then t.at else e.eff - 1 end
+     from tree t join edge e on e.parent = t.id
+     where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
+   )
+   select distinct id from tree`;
