@@ -44,11 +44,45 @@ export async function* limitedBody(req: IncomingMessage, limit: number): AsyncGe
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
   let size = 0;
-  for await (const chunk of req) {
+  // a refusal leaves the request readable, so the rest can be drained and the connection kept
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > limit) throw payloadTooLarge(limit);
     yield chunk as Buffer;
   }
+}
+
+/**
+ * Reads and discards what is left of a request body refused part-way, so that the answer reaches a
+ * caller still sending (closing a connection with unread data resets it, answer and all). Gives up
+ * and closes the connection after `limit` more bytes or `timeoutMs`.
+ */
+export async function drainRequest(req: IncomingMessage, limit = 64 * 1024 * 1024, timeoutMs = 10_000): Promise<void> {
+  if (req.complete || req.destroyed) return;
+  await new Promise<void>((resolve) => {
+    let size = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        done();
+      }
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      done();
+    }, timeoutMs);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
 }
 
 /** HTTP status of each domain error code, for routes outside GraphQL that throw domain errors. */

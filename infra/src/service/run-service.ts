@@ -24,6 +24,7 @@ import { loadTypeDefs } from '../graphql/type-defs';
 import {
   closeHttpServer,
   createHttpServer,
+  drainRequest,
   executeApollo,
   listen,
   readJsonBody,
@@ -228,7 +229,13 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
         return sendGraphQLError(res, 405, 'BAD_REQUEST', `Chỉ chấp nhận ${route.methods.join(', ')}`);
       }
       const requestLogger = logger.child({ requestId: req.headers['x-request-id'], route: route.path, subject: auth.subject });
-      return route.handle(req, res, { auth, em: orm.em.fork() as EntityManager, logger: requestLogger, rest: found!.rest });
+      try {
+        return await route.handle(req, res, { auth, em: orm.em.fork() as EntityManager, logger: requestLogger, rest: found!.rest });
+      } catch (err) {
+        // refused before its body was all read (too large, wrong role): the caller should still get the answer
+        await drainRequest(req);
+        throw err;
+      }
     }
     const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
     const em = orm.em.fork() as EntityManager;

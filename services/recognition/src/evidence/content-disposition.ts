@@ -41,7 +41,7 @@ export function cleanFileName(header: string | string[] | undefined, contentType
   }
   const name = (decoded.split(/[\\/]/).pop() ?? '')
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .trim();
   if (name === '' || name === '.' || name === '..') return fallback;
   return [...name].slice(0, 255).join('');

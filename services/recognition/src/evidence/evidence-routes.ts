@@ -92,7 +92,7 @@ async function upload(
   });
 }
 
-async function download(res: http.ServerResponse, { auth, em, rest }: StreamRouteRequest, store: EvidenceStore): Promise<void> {
+async function download(res: http.ServerResponse, { auth, em, logger, rest }: StreamRouteRequest, store: EvidenceStore): Promise<void> {
   const file = isUuid(rest) ? await em.findOne(EvidenceFile, { id: rest }) : null;
   if (!file) throw notFound('Không tìm thấy tệp minh chứng', 'EVIDENCE_FILE_NOT_FOUND');
   await requireReadEvidence(em, auth, file);
@@ -106,5 +106,14 @@ async function download(res: http.ServerResponse, { auth, em, rest }: StreamRout
     'x-content-type-options': 'nosniff',
     'cache-control': 'private, no-store',
   });
-  await pipeline(createReadStream(location), res);
+  try {
+    await pipeline(createReadStream(location), res);
+  } catch (err) {
+    // the caller went away part-way through: nothing to answer
+    if (res.destroyed && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      logger.info({ evidenceFileId: file.id }, 'evidence download interrupted by the caller');
+      return;
+    }
+    throw err;
+  }
 }
