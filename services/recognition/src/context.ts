@@ -3,6 +3,7 @@ import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { authorityLoaders } from './authority/authority.loaders';
 import { criteriaLoaders } from './criteria/criteria-set.loaders';
 import { cycleByIdLoader } from './cycles/cycle.repository';
+import { assessmentLoaders } from './assessments/assessment.repository';
 import { evidenceFileLoader } from './evidence/evidence.repository';
 
 export const createLoaders = (em: EntityManager) => ({
@@ -11,6 +12,7 @@ export const createLoaders = (em: EntityManager) => ({
   ...authorityLoaders(em),
   cycleById: cycleByIdLoader(em),
   ...criteriaLoaders(em),
+  ...assessmentLoaders(em),
   evidenceFile: evidenceFileLoader(em),
 });
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;

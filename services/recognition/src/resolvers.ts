@@ -3,6 +3,7 @@ import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { RecognitionContext } from './context';
 import { titleResolvers } from './titles/learning-titles';
 import { criteriaSetResolvers } from './criteria/criteria-set.resolvers';
+import { assessmentResolvers } from './assessments/assessment.resolvers';
 import { evidenceResolvers } from './evidence/evidence.resolvers';
 import { authorityResolvers } from './authority/authority.resolvers';
 import { cycleResolvers } from './cycles/recognition-cycle.resolvers';
@@ -12,6 +13,7 @@ export const resolvers: GraphQLResolverMap<RecognitionContext> = mergeResolverMa
   { Date: DateScalar as unknown as GraphQLResolverMap<RecognitionContext>[string] },
   titleResolvers,
   criteriaSetResolvers,
+  assessmentResolvers,
   evidenceResolvers,
   authorityResolvers,
   cycleResolvers,

@@ -83,25 +83,36 @@ export function passesAt(ind: Indicator, score: number, level: ResultLevel): boo
 }
 
 /**
- * Refuses scores the set cannot be evaluated on: an indicator without a score, a code the set does
- * not have, points outside 0..max, a pass/fail score other than 0 or 1.
+ * Refuses score values the set cannot take: a code the set does not have, points outside 0..max,
+ * a pass/fail score other than 0 or 1. Indicators without a score are not checked here.
  */
-export function checkScores(def: CriteriaDefinition, scores: IndicatorScores): void {
+export function checkScoreValues(def: CriteriaDefinition, scores: IndicatorScores): void {
   const indicators = new Map(def.criteria.flatMap((c) => c.indicators.map((i) => [i.code, i] as const)));
   const unknown = Object.keys(scores).filter((code) => !indicators.has(code));
   if (unknown.length)
     throw badInput(`Bộ tiêu chí không có chỉ tiêu: ${unknown.join(', ')}`, 'UNKNOWN_INDICATOR', ['scores'], { indicators: unknown });
-  const missing = [...indicators.keys()].filter((code) => scores[code] === undefined || scores[code] === null);
-  if (missing.length)
-    throw badInput(`Chưa chấm ${missing.length} chỉ tiêu: ${missing.join(', ')}`, 'MISSING_SCORES', ['scores'], { indicators: missing });
-  for (const [code, ind] of indicators) {
-    const s = scores[code]!;
+  for (const [code, s] of Object.entries(scores)) {
+    if (s === undefined || s === null) continue;
+    const ind = indicators.get(code)!;
     if (!Number.isFinite(s)) throw badInput(`Điểm chỉ tiêu ${code} không hợp lệ`, 'SCORE_OUT_OF_RANGE', ['scores']);
     if (ind.scoring === 'PASS_FAIL' && s !== 0 && s !== 1)
       throw badInput(`Chỉ tiêu ${code} chấm đạt (1) hoặc không đạt (0)`, 'SCORE_OUT_OF_RANGE', ['scores'], { indicator: code });
     if (ind.scoring === 'POINTS' && (s < 0 || s > ind.maxPoints!))
       throw badInput(`Điểm chỉ tiêu ${code} phải từ 0 đến ${fmt(ind.maxPoints!)}`, 'SCORE_OUT_OF_RANGE', ['scores'], { indicator: code });
   }
+}
+
+/** The indicators of the set without a score. */
+export function unscoredIndicators(def: CriteriaDefinition, scores: IndicatorScores): string[] {
+  return def.criteria.flatMap((c) => c.indicators.map((i) => i.code)).filter((code) => scores[code] === undefined || scores[code] === null);
+}
+
+/** Refuses scores the set cannot be evaluated on: values it cannot take, or an indicator without a score. */
+export function checkScores(def: CriteriaDefinition, scores: IndicatorScores): void {
+  checkScoreValues(def, scores);
+  const missing = unscoredIndicators(def, scores);
+  if (missing.length)
+    throw badInput(`Chưa chấm ${missing.length} chỉ tiêu: ${missing.join(', ')}`, 'MISSING_SCORES', ['scores'], { indicators: missing });
 }
 
 function selectIndicators(def: CriteriaDefinition, rule: { criteria?: string[] | null; indicators?: string[] | null }): Indicator[] {
