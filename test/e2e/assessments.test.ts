@@ -541,6 +541,55 @@ describe('the assessment workflow through the gateway', () => {
     });
   });
 
+  it("lets an organization's own officer self-assess its Learning Unit, reviewed by the education department", async () => {
+    const org = (
+      await ok(`mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { organization { id } } }`, {
+        input: { unitId: communeA.id, code: uniqueCode(), name: 'Trường THCS Tiên Du', type: 'SCHOOL' },
+      })
+    ).registerOrganization.organization.id as string;
+    await eventually(async () =>
+      (await sql('recognition', 'select 1 from participant_replica where id = $1', [org])).length ? true : undefined,
+    );
+    const unitCycle = (
+      await ok(OPEN_CYCLE, { input: { year: 2026, title: 'LEARNING_UNIT', subjectLevel: 'ORGANIZATION', decidingUnitId: communeA.id } })
+    ).openRecognitionCycle.cycle.id;
+    const register = { cycleId: unitCycle, subjectKind: 'ORGANIZATION', subjectId: org };
+    const otherOrg = await tokenFor([{ role: 'ORGANIZATION_OFFICER', organizationId: randomUUID() }]);
+    const refused = await gql(REGISTER, { input: register }, { token: otherOrg });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+    const own = await tokenFor([{ role: 'ORGANIZATION_OFFICER', organizationId: org }]);
+    let a = (await ok(REGISTER, { input: register }, own)).registerForAssessment.assessment;
+    expect(a).toMatchObject({ subjectUnitId: communeA.id, criteriaSet: { code: 'MAU-DVHT' } });
+    const scores = a.scores.map((s: any) => ({ indicatorCode: s.indicatorCode, points: 6 }));
+    a = (await ok(SAVE, { input: { assessmentId: a.id, expectedVersion: a.version, scores } }, own)).saveSelfAssessment.assessment;
+    for (const s of a.scores.filter((x: any) => x.evidenceRequired))
+      a = (
+        await ok(
+          ATTACH,
+          {
+            input: {
+              assessmentId: a.id,
+              expectedVersion: a.version,
+              indicatorCode: s.indicatorCode,
+              url: `https://thcs.example.vn/${s.indicatorCode}`,
+            },
+          },
+          own,
+        )
+      ).attachAssessmentEvidence.assessment;
+    a = (await ok(SUBMIT, { input: { assessmentId: a.id, expectedVersion: a.version } }, own)).submitAssessment.assessment;
+    expect(a).toMatchObject({ status: 'SUBMITTED', resultLevel: 'LEVEL_1' });
+    const byAssociation = await gql(TAKE, { input: { assessmentId: a.id, expectedVersion: a.version } }, { token: associationA });
+    expect(byAssociation.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+    const byOwn = await gql(TAKE, { input: { assessmentId: a.id, expectedVersion: a.version } }, { token: own });
+    expect(byOwn.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+    a = (await ok(TAKE, { input: { assessmentId: a.id, expectedVersion: a.version } }, educationProvince)).takeAssessmentForReview
+      .assessment;
+    a = (await ok(APPROVE, { input: { assessmentId: a.id, expectedVersion: a.version } }, educationProvince)).approveAssessment.assessment;
+    expect(a).toMatchObject({ status: 'APPROVED', resultLevel: 'LEVEL_1' });
+    expect((await ok(GET, { id: a.id }, own)).assessment.status).toBe('APPROVED');
+  });
+
   it('lets citizens register and assess themselves, and nobody else', async () => {
     const p = await person(villageA.id);
     const other = await tokenFor([{ role: 'CITIZEN', personId: randomUUID() }]);
