@@ -100,8 +100,7 @@ export const criteriaSetResolvers: GraphQLResolverMap<RecognitionContext> = {
       args: { id: string; scores: { indicatorCode: string; points?: number | null; passed?: boolean | null }[] },
       ctx: RecognitionContext,
     ) => {
-      const { id } = parseInput(idInput, { id: args.id }, 'id');
-      const set = await ctx.loaders.criteriaSet.load(id);
+      const set = isUuid(args.id) ? await ctx.loaders.criteriaSet.load(args.id) : null;
       if (!set) throw notFound('Không tìm thấy bộ tiêu chí', 'CRITERIA_SET_NOT_FOUND', ['id']);
       return evaluateCriteriaSet(set.definition, scoresFromInput(set.definition, args.scores));
     },
