@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { authorityLoaders } from './authority/authority.loaders';
+import { criteriaLoaders } from './criteria/criteria-set.loaders';
 import { cycleByIdLoader } from './cycles/cycle.repository';
+import { assessmentLoaders } from './assessments/assessment.repository';
 import { evidenceFileLoader } from './evidence/evidence.repository';
 
 export const createLoaders = (em: EntityManager) => ({
@@ -9,6 +11,8 @@ export const createLoaders = (em: EntityManager) => ({
   scope: new ReplicaScope(em),
   ...authorityLoaders(em),
   cycleById: cycleByIdLoader(em),
+  ...criteriaLoaders(em),
+  ...assessmentLoaders(em),
   evidenceFile: evidenceFileLoader(em),
 });
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;

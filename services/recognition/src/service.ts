@@ -13,13 +13,21 @@ import { AssessmentEvidenceSchema, EvidenceFileSchema } from './evidence/evidenc
 import { evidenceRoutes } from './evidence/evidence-routes';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
+import { CriteriaSetSchema } from './criteria/criteria-set.entity';
 
 /** The recognition subgraph: criteria sets, assessments, recognitions and authority rules. Keeps its own replica of the hierarchy from org's events. */
 export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   name: 'recognition',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema, RecognitionAuthorityRuleSchema, RecognitionCycleSchema, EvidenceFileSchema, AssessmentEvidenceSchema],
+  entities: [
+    AdminUnitReplicaSchema,
+    CriteriaSetSchema,
+    EvidenceFileSchema,
+    AssessmentEvidenceSchema,
+    RecognitionAuthorityRuleSchema,
+    RecognitionCycleSchema,
+  ],
   migrations,
   createLoaders,
   routes: (services) => [...evidenceRoutes(services)],
