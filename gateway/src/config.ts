@@ -15,5 +15,11 @@ export const gatewayConfigSchema = z.object({
   AWARDS_URL: z.string().url().optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   MAX_BODY_BYTES: z.coerce.number().int().min(1000).default(1_000_000),
+  /** Largest raw body relayed to an upload route (a backstop: each route has its own, smaller limit). */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(25 * 1024 * 1024),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -23,7 +23,7 @@ import {
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { depthLimit } from './depth-limit';
-import { PUBLIC_ROUTES, forwardRoute } from './forward-route';
+import { PUBLIC_ROUTES, findStreamRoute, forwardRoute, relayStream } from './forward-route';
 import { GatewayCredential, SubgraphDataSource } from './subgraph-data-source';
 
 /**
@@ -90,7 +90,8 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
         requestId,
       });
     }
-    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const streamRoute = findStreamRoute(path);
+    if (path !== '/graphql' && !streamRoute) return sendJson(res, 404, { error: 'not found' });
     const token = bearerToken(req.headers.authorization);
     if (!token) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Cần đăng nhập: thiếu mã truy cập (Authorization: Bearer …)');
     let principal;
@@ -102,8 +103,17 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
       }
       throw err;
     }
-    const body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
     res.setHeader('x-request-id', requestId);
+    if (streamRoute) {
+      if (!streamRoute.methods.includes(req.method as 'GET' | 'POST')) {
+        res.setHeader('allow', streamRoute.methods.join(', '));
+        return sendGraphQLError(res, 405, 'BAD_REQUEST', `Chỉ chấp nhận ${streamRoute.methods.join(', ')}`);
+      }
+      const subgraphUrl = routing.get(streamRoute.subgraph);
+      if (!subgraphUrl) throw new Error(`No URL for subgraph ${streamRoute.subgraph}`);
+      return relayStream(req, res, { path, subgraphUrl, token, credential, maxBodyBytes: config.MAX_UPLOAD_BYTES, requestId });
+    }
+    const body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
     await executeApollo(server, req, res, body, async () => ({ token, principal, requestId }));
   }
 

@@ -130,6 +130,83 @@ describe('accounts, role assignments and sign-in, through the gateway', () => {
     });
   });
 
+  it('a citizen account acts for its registered person: the assignment names the person and so does the token', async () => {
+    const village = await createUnit({
+      code: uniqueCode(),
+      name: 'Tổ dân phố 3',
+      kind: 'VILLAGE',
+      parentId: commune.id,
+      validFrom: '2025-07-01',
+    });
+    const registered = await call(`mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { person { id } } }`, {
+      input: {
+        unitId: village.id,
+        code: uniqueCode(),
+        fullName: 'Đinh Thị Hoa',
+        birthYear: 1990,
+        sex: 'FEMALE',
+        occupationalGroup: 'TEACHER',
+      },
+    });
+    expect(registered.errors).toBeUndefined();
+    const personId = registered.data!.registerPerson.person.id as string;
+    const account = await createAccount();
+
+    const before = await counts();
+    const refusals: [Record<string, unknown>, string, string[]][] = [
+      [{ accountId: account.id, role: 'CITIZEN' }, 'PERSON_REQUIRED', ['input', 'personId']],
+      [
+        { accountId: account.id, role: 'CITIZEN', personId: '00000000-0000-4000-8000-000000000004' },
+        'PERSON_NOT_FOUND',
+        ['input', 'personId'],
+      ],
+      [{ accountId: account.id, role: 'CITIZEN', personId, unitId: commune.id }, 'UNIT_SCOPE_NOT_ALLOWED', ['input', 'unitId']],
+      [{ accountId: account.id, role: 'COMMUNE_OFFICER', unitId: commune.id, personId }, 'PERSON_SCOPE_NOT_ALLOWED', ['input', 'personId']],
+    ];
+    for (const [input, messageKey, field] of refusals) {
+      const res = await call(ASSIGN_ROLE, { input });
+      expect({ input, error: res.errors?.[0]?.extensions }).toEqual({
+        input,
+        error: expect.objectContaining({ code: 'BAD_USER_INPUT', messageKey, field }),
+      });
+    }
+    expect(await counts()).toEqual(before);
+
+    const assigned = await call(
+      `mutation($input: AssignRoleInput!) { assignRole(input: $input) { assignment { role roleName personId unit { id } organizationId } } }`,
+      { input: { accountId: account.id, role: 'CITIZEN', personId } },
+    );
+    expect(assigned.errors).toBeUndefined();
+    expect(assigned.data!.assignRole.assignment).toEqual({
+      role: 'CITIZEN',
+      roleName: 'Công dân',
+      personId,
+      unit: null,
+      organizationId: null,
+    });
+    const again = await call(ASSIGN_ROLE, { input: { accountId: account.id, role: 'CITIZEN', personId } });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', messageKey: 'ROLE_ALREADY_ASSIGNED' });
+
+    const signedIn = await signIn(account.username, PASSWORD);
+    expect(signedIn.status).toBe(200);
+    expect(claims(signedIn.body.token).roles).toEqual([{ role: 'CITIZEN', personId }]);
+    const me = await call(`{ me { subject roles { role personId unit { id } } } }`, {}, signedIn.body.token);
+    expect(me.data!.me).toEqual({ subject: account.id, roles: [{ role: 'CITIZEN', personId, unit: null }] });
+
+    // the token command carries the person too, for an account and for a role given on the command line
+    const tokenCli = (args: string[]) =>
+      spawnSync(process.execPath, [path.join(repoRoot, 'infra/dist/cli/token.js'), '--profile', 'test', ...args], {
+        env: { ...process.env, JWT_SECRET: stack().jwtSecret },
+        encoding: 'utf8',
+      });
+    const forAccount = tokenCli(['--account', account.username]);
+    expect(forAccount.status).toBe(0);
+    expect(claims(forAccount.stdout.trim()).roles).toEqual([{ role: 'CITIZEN', personId }]);
+    const forRole = tokenCli(['--role', 'CITIZEN', '--person', personId, '--sub', 'cli-citizen']);
+    expect(forRole.status).toBe(0);
+    expect(claims(forRole.stdout.trim())).toMatchObject({ sub: 'cli-citizen', roles: [{ role: 'CITIZEN', personId }] });
+  });
+
   it('me describes a token that was not issued by signing in, from its claims alone', async () => {
     const token = await tokenFor([{ role: 'EDUCATION_OFFICER', unitId: province.id }], 'cli-someone');
     const me = await call(ME, {}, token);

@@ -24,6 +24,8 @@ export async function tokenFor(roles: RoleGrant[], subject = `test-${randomUUID(
   return signUserToken({ subject, roles }, stack().jwtSecret, '1h');
 }
 export const adminToken = () => tokenFor([{ role: 'SYSTEM_ADMIN' }], 'test-admin');
+/** A citizen's token: the CITIZEN grant names the person the caller is (`tokenFor` takes `personId` in any grant). */
+export const citizenTokenFor = (personId: string, subject?: string) => tokenFor([{ role: 'CITIZEN', personId }], subject);
 
 /** A GraphQL call through the gateway (or any URL), as a frontend makes it. */
 export async function gql<T = Record<string, any>>(

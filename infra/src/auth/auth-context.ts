@@ -14,6 +14,11 @@ export class AuthContext {
     return this.principal.roles.some((g) => g.role === role);
   }
 
+  /** The persons the caller acts for as a citizen (their own self-assessment), from CITIZEN grants. */
+  get personIds(): string[] {
+    return [...new Set(this.principal.roles.flatMap((g) => (g.role === 'CITIZEN' && g.personId ? [g.personId] : [])))];
+  }
+
   get isSystemAdmin(): boolean {
     return this.hasRole('SYSTEM_ADMIN');
   }

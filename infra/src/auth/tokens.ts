@@ -9,11 +9,15 @@ const GATEWAY_AUDIENCE = 'xhht-subgraph';
 /** Header the gateway adds to every subgraph call; subgraphs refuse calls without it. */
 export const GATEWAY_HEADER = 'x-xhht-gateway';
 
-/** A role and the place it applies to: an administrative unit and everything below it, or an organization. */
+/**
+ * A role and the place it applies to: an administrative unit and everything below it, an
+ * organization, or (for CITIZEN) the person the caller is.
+ */
 export interface RoleGrant {
   role: Role;
   unitId?: string;
   organizationId?: string;
+  personId?: string;
 }
 
 export interface Principal {
@@ -27,6 +31,7 @@ const grantSchema = z
     role: z.enum(ROLE_NAMES as [Role, ...Role[]]),
     unitId: z.string().min(1).optional(),
     organizationId: z.string().min(1).optional(),
+    personId: z.string().min(1).optional(),
   })
   .strict();
 

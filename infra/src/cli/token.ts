@@ -4,10 +4,10 @@ import { ROLE_NAMES, type Role } from '../auth/roles';
 import { signUserToken, type Principal, type RoleGrant } from '../auth/tokens';
 import { readStackState, storedSecrets } from '../stack/stack';
 
-const USAGE = `Usage: npm run -s token -- --role ROLE [--unit UNIT_ID | --org ORG_ID] [--role ROLE …] [--sub ID] [--name NAME] [--ttl 12h]
+const USAGE = `Usage: npm run -s token -- --role ROLE [--unit UNIT_ID | --org ORG_ID | --person PERSON_ID] [--role ROLE …] [--sub ID] [--name NAME] [--ttl 12h]
        npm run -s token -- --account USERNAME [--ttl 12h]
 Prints a signed JWT and nothing else. The secret is JWT_SECRET, or the local stack's.
-Each --unit/--org applies to the --role before it. Roles: ${ROLE_NAMES.join(', ')}
+Each --unit/--org/--person applies to the --role before it (--person: the person a CITIZEN is). Roles: ${ROLE_NAMES.join(', ')}
 --account signs for an account of the running stack's org database, with its active role assignments.`;
 
 /** The account's identity and active assignments, read from the org database of the running stack. */
@@ -23,8 +23,8 @@ async function accountPrincipal(username: string, profile: 'dev' | 'test'): Prom
     ).rows[0];
     if (!account) throw new Error(`No account ${username}`);
     if (!account.active) throw new Error(`Account ${username} is disabled`);
-    const grants = await client.query<{ role: Role; unit_id: string | null; organization_id: string | null }>(
-      'select role, unit_id, organization_id from role_assignment where account_id = $1 and revoked_at is null order by granted_at, id',
+    const grants = await client.query<{ role: Role; unit_id: string | null; organization_id: string | null; person_id: string | null }>(
+      'select role, unit_id, organization_id, person_id from role_assignment where account_id = $1 and revoked_at is null order by granted_at, id',
       [account.id],
     );
     return {
@@ -34,6 +34,7 @@ async function accountPrincipal(username: string, profile: 'dev' | 'test'): Prom
         role: g.role,
         ...(g.unit_id ? { unitId: g.unit_id } : {}),
         ...(g.organization_id ? { organizationId: g.organization_id } : {}),
+        ...(g.person_id ? { personId: g.person_id } : {}),
       })),
     };
   } finally {
@@ -50,6 +51,7 @@ function main(): void {
       role: { type: 'string', multiple: true },
       unit: { type: 'string', multiple: true },
       org: { type: 'string', multiple: true },
+      person: { type: 'string', multiple: true },
       sub: { type: 'string' },
       name: { type: 'string' },
       account: { type: 'string' },
@@ -76,14 +78,15 @@ function main(): void {
         process.exit(2);
       }
       grants.push({ role: t.value as Role });
-    } else if (t.name === 'unit' || t.name === 'org') {
+    } else if (t.name === 'unit' || t.name === 'org' || t.name === 'person') {
       const last = grants[grants.length - 1];
       if (!last) {
         console.error(`--${t.name} must follow a --role\n${USAGE}`);
         process.exit(2);
       }
       if (t.name === 'unit') last.unitId = t.value;
-      else last.organizationId = t.value;
+      else if (t.name === 'org') last.organizationId = t.value;
+      else last.personId = t.value;
     }
   }
   const secret = process.env.JWT_SECRET ?? storedSecrets(profile)?.jwtSecret;

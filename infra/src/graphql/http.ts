@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
+import { DomainError } from '../errors';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export const MAX_BODY_BYTES = 1_000_000;
@@ -29,6 +30,69 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     throw new HttpError(400, 'BAD_REQUEST', 'Request body is not valid JSON');
   }
 }
+
+/** Refusal of a body larger than `limit` bytes (code PAYLOAD_TOO_LARGE). */
+export const payloadTooLarge = (limit: number) =>
+  new HttpError(413, 'PAYLOAD_TOO_LARGE', `Dữ liệu gửi lên vượt quá giới hạn ${limit.toLocaleString('vi-VN')} byte`);
+
+/**
+ * A request body chunk by chunk, never more than `limit` bytes: a declared Content-Length above
+ * the limit is refused before anything is read, and a body that grows past it is refused at the
+ * chunk that crosses it (413 PAYLOAD_TOO_LARGE). Nothing is buffered here.
+ */
+export async function* limitedBody(req: IncomingMessage, limit: number): AsyncGenerator<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
+  let size = 0;
+  // a refusal leaves the request readable, so the rest can be drained and the connection kept
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw payloadTooLarge(limit);
+    yield chunk as Buffer;
+  }
+}
+
+/**
+ * Reads and discards what is left of a request body refused part-way, so that the answer reaches a
+ * caller still sending (closing a connection with unread data resets it, answer and all). Gives up
+ * and closes the connection after `limit` more bytes or `timeoutMs`.
+ */
+export async function drainRequest(req: IncomingMessage, limit = 64 * 1024 * 1024, timeoutMs = 10_000): Promise<void> {
+  if (req.complete || req.destroyed) return;
+  await new Promise<void>((resolve) => {
+    let size = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        done();
+      }
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      done();
+    }, timeoutMs);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
+}
+
+/** HTTP status of each domain error code, for routes outside GraphQL that throw domain errors. */
+const DOMAIN_ERROR_STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -69,8 +133,8 @@ export async function executeApollo<C extends BaseContext>(
 }
 
 /**
- * An HTTP server whose handler may throw: HttpError becomes its GraphQL-shaped refusal, anything
- * else is logged and answered as a masked 500.
+ * An HTTP server whose handler may throw: HttpError and domain errors (forbidden(), notFound(), …)
+ * become GraphQL-shaped refusals with their status, anything else is logged and answered as a masked 500.
  */
 export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, logger: Logger): http.Server {
   return http.createServer((req, res) => {
@@ -79,6 +143,11 @@ export function createHttpServer(handler: (req: IncomingMessage, res: ServerResp
         // the rest of the body was not read, so this connection cannot carry another request
         if (!req.complete) res.setHeader('connection', 'close');
         return sendGraphQLError(res, err.status, err.code, err.message);
+      }
+      if (err instanceof DomainError && !res.headersSent) {
+        if (!req.complete) res.setHeader('connection', 'close');
+        const status = DOMAIN_ERROR_STATUS[String(err.extensions.code)] ?? 400;
+        return sendJson(res, status, { errors: [{ message: err.message, extensions: err.extensions }] });
       }
       logger.error({ err: (err as Error).message }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');

@@ -24,6 +24,7 @@ import { loadTypeDefs } from '../graphql/type-defs';
 import {
   closeHttpServer,
   createHttpServer,
+  drainRequest,
   executeApollo,
   listen,
   readJsonBody,
@@ -56,10 +57,47 @@ export interface RouteServices {
  * gateway (its credential is checked first) and its body is size-limited; unlike /graphql it needs
  * no user token: the handler decides who may call it.
  */
-export interface HttpRoute {
+export interface JsonRoute {
+  kind?: 'json';
   method: 'POST';
   path: string;
   handle(body: unknown, request: { em: EntityManager; logger: Logger }): Promise<{ status: number; body: unknown }>;
+}
+
+/** What an authenticated stream route knows about its request. */
+export interface StreamRouteRequest {
+  /** The caller, from the user token the gateway verified and relayed (verified again here). */
+  auth: AuthContext;
+  em: EntityManager;
+  logger: Logger;
+  /** The rest of the path below the route's path, without the leading slash ('' for the path itself). */
+  rest: string;
+}
+
+/**
+ * A binary endpoint beside /graphql (e.g. file upload and download): reachable only through the
+ * gateway, only with a valid user token, for the route's path and every path below it. The
+ * handler gets the raw request to read as a stream (limit it with `limitedBody`) and writes the
+ * response itself; domain errors and HttpError it throws become JSON refusals with their status.
+ */
+export interface AuthenticatedStreamRoute {
+  kind: 'authenticated-stream';
+  methods: readonly ('GET' | 'POST')[];
+  path: string;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, request: StreamRouteRequest): Promise<void>;
+}
+
+export type HttpRoute = JsonRoute | AuthenticatedStreamRoute;
+
+/** The route serving `path`: an exact match, or a stream route whose path is a prefix of it. */
+export function findRoute(routes: readonly HttpRoute[], path: string): { route: HttpRoute; rest: string } | undefined {
+  for (const route of routes) {
+    if (route.path === path) return { route, rest: '' };
+    if (route.kind === 'authenticated-stream' && path.startsWith(`${route.path}/`)) {
+      return { route, rest: path.slice(route.path.length + 1) };
+    }
+  }
+  return undefined;
 }
 
 export interface ServiceDefinition<L> {
@@ -139,9 +177,25 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
   });
   await server.start();
 
-  const routes = new Map((def.routes?.({ orm, config, logger, env }) ?? []).map((r) => [r.path, r]));
+  const routes = def.routes?.({ orm, config, logger, env }) ?? [];
   const brokerProbe = new BrokerProbe(kafka);
   const httpServer = createHttpServer(handleRequest, logger);
+
+  /** The caller of a user-token request, or undefined once a 401 has been sent. */
+  async function authenticate(req: http.IncomingMessage, res: http.ServerResponse): Promise<AuthContext | undefined> {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) {
+      sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Cần đăng nhập (thiếu mã truy cập)');
+      return undefined;
+    }
+    try {
+      return new AuthContext(await verifyUserToken(token, config.JWT_SECRET));
+    } catch (err) {
+      if (!(err instanceof InvalidTokenError)) throw err;
+      sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Mã truy cập không hợp lệ hoặc đã hết hạn');
+      return undefined;
+    }
+  }
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = requestPath(req);
@@ -150,13 +204,14 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
       const [database, broker] = await Promise.all([databaseReachable(orm), brokerProbe.reachable()]);
       return sendJson(res, database && broker ? 200 : 503, { service: def.name, database, broker, outboxRelay: relay.healthy });
     }
-    const route = routes.get(path);
-    if (path !== '/graphql' && !route) return sendJson(res, 404, { error: 'not found' });
+    const found = findRoute(routes, path);
+    if (path !== '/graphql' && !found) return sendJson(res, 404, { error: 'not found' });
     const credential = req.headers[GATEWAY_HEADER];
     if (typeof credential !== 'string' || !(await verifyGatewayCredential(credential, config.GATEWAY_SECRET))) {
       return sendGraphQLError(res, 403, 'FORBIDDEN', 'Subgraph calls must come through the gateway');
     }
-    if (route) {
+    const route = found?.route;
+    if (route && route.kind !== 'authenticated-stream') {
       if (req.method !== route.method) {
         res.setHeader('allow', route.method);
         return sendGraphQLError(res, 405, 'BAD_REQUEST', `Chỉ chấp nhận ${route.method}`);
@@ -166,15 +221,21 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
       const answer = await route.handle(body, { em: orm.em.fork() as EntityManager, logger: requestLogger });
       return sendJson(res, answer.status, answer.body);
     }
-    const token = bearerToken(req.headers.authorization);
-    if (!token) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Cần đăng nhập (thiếu mã truy cập)');
-    let auth: AuthContext;
-    try {
-      auth = new AuthContext(await verifyUserToken(token, config.JWT_SECRET));
-    } catch (err) {
-      if (err instanceof InvalidTokenError)
-        return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Mã truy cập không hợp lệ hoặc đã hết hạn');
-      throw err;
+    const auth = await authenticate(req, res);
+    if (!auth) return;
+    if (route) {
+      if (!route.methods.includes(req.method as 'GET' | 'POST')) {
+        res.setHeader('allow', route.methods.join(', '));
+        return sendGraphQLError(res, 405, 'BAD_REQUEST', `Chỉ chấp nhận ${route.methods.join(', ')}`);
+      }
+      const requestLogger = logger.child({ requestId: req.headers['x-request-id'], route: route.path, subject: auth.subject });
+      try {
+        return await route.handle(req, res, { auth, em: orm.em.fork() as EntityManager, logger: requestLogger, rest: found!.rest });
+      } catch (err) {
+        // refused before its body was all read (too large, wrong role): the caller should still get the answer
+        await drainRequest(req);
+        throw err;
+      }
     }
     const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
     const em = orm.em.fork() as EntityManager;

@@ -109,6 +109,8 @@ export interface StackState {
 }
 
 export const dataRoot = (profile: StackProfile['name']) => path.join(repoRoot, '.data', profile);
+/** Where a local stack's recognition service keeps uploaded evidence files (EVIDENCE_DIR). */
+export const evidenceDir = (profile: StackProfile['name']) => path.join(dataRoot(profile), 'evidence');
 export const stateFile = (profile: StackProfile['name']) => path.join(dataRoot(profile), 'stack.json');
 export const kafkaLibsDir = () => path.join(repoRoot, '.data', 'kafka-libs');
 
@@ -223,13 +225,18 @@ export async function startStack(profile: StackProfile, logger: Logger): Promise
       GATEWAY_SECRET: secrets.gatewaySecret,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
+    // files kept on disk belong with the databases: a fresh profile starts without them too
+    if (profile.fresh) rmSync(evidenceDir(profile.name), { recursive: true, force: true });
+    const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {
+      recognition: { EVIDENCE_DIR: process.env.EVIDENCE_DIR ?? evidenceDir(profile.name) },
+    };
     const processes = SERVICES.map((s) => {
       pidFiles[s] = path.join(root, `${s}.pid`);
       return new SupervisedProcess(
         {
           name: s,
           script: path.join(repoRoot, 'services', s, 'dist', 'main.js'),
-          env: { ...baseEnv, PORT: String(profile.servicePorts[s]), DATABASE_URL: databaseUrls[s] },
+          env: { ...baseEnv, PORT: String(profile.servicePorts[s]), DATABASE_URL: databaseUrls[s], ...serviceEnv[s] },
           logFile: path.join(logs, `${s}.log`),
           pidFile: pidFiles[s]!,
           readyUrl: `http://127.0.0.1:${profile.servicePorts[s]}/readyz`,

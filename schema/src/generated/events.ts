@@ -1306,6 +1306,165 @@ export interface OrgPersonUpdatedV1Data {
 }
 
 /**
+ * An assessment of one subject in one recognition cycle. The reviewer approved the assessment; its result level is what a recognition decision can recognise. Carries ids, title, year, level and reason codes, no personal data. Subject: the assessment id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionAssessmentApprovedV1Data {
+  assessmentId: string;
+  cycleId: string;
+  year: number;
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  subjectLevel: "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "PERSON" | "VILLAGE" | "COMMUNE" | "DISTRICT" | "PROVINCE";
+  subjectKind: "HOUSEHOLD" | "CLAN" | "ADMIN_UNIT" | "ORGANIZATION" | "PERSON";
+  /**
+   * The assessed household, clan, person, organization or unit (an id only: no names)
+   */
+  subjectId: string;
+  /**
+   * The unit the subject was in when it registered
+   */
+  subjectUnitId: string;
+  /**
+   * The criteria set version used
+   */
+  criteriaSetId: string;
+  /**
+   * null: not achieved
+   */
+  resultLevel: "ACHIEVED" | "LEVEL_1" | "LEVEL_2" | null;
+  totalPoints: number;
+}
+
+/**
+ * An assessment of one subject in one recognition cycle. The reviewer rejected the assessment. Carries ids, title, year, level and reason codes, no personal data. Subject: the assessment id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionAssessmentRejectedV1Data {
+  assessmentId: string;
+  cycleId: string;
+  year: number;
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  subjectLevel: "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "PERSON" | "VILLAGE" | "COMMUNE" | "DISTRICT" | "PROVINCE";
+  subjectKind: "HOUSEHOLD" | "CLAN" | "ADMIN_UNIT" | "ORGANIZATION" | "PERSON";
+  /**
+   * The assessed household, clan, person, organization or unit (an id only: no names)
+   */
+  subjectId: string;
+  /**
+   * The unit the subject was in when it registered
+   */
+  subjectUnitId: string;
+  /**
+   * The criteria set version used
+   */
+  criteriaSetId: string;
+  /**
+   * Why; the free-text reason stays in the service
+   */
+  reasonCode: "MISSING_EVIDENCE" | "INCORRECT_SCORES" | "INCOMPLETE_DOSSIER" | "NOT_ELIGIBLE" | "OTHER";
+}
+
+/**
+ * An assessment of one subject in one recognition cycle. The reviewer returned the dossier to the subject to fix and resubmit. Carries ids, title, year, level and reason codes, no personal data. Subject: the assessment id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionAssessmentReturnedV1Data {
+  assessmentId: string;
+  cycleId: string;
+  year: number;
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  subjectLevel: "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "PERSON" | "VILLAGE" | "COMMUNE" | "DISTRICT" | "PROVINCE";
+  subjectKind: "HOUSEHOLD" | "CLAN" | "ADMIN_UNIT" | "ORGANIZATION" | "PERSON";
+  /**
+   * The assessed household, clan, person, organization or unit (an id only: no names)
+   */
+  subjectId: string;
+  /**
+   * The unit the subject was in when it registered
+   */
+  subjectUnitId: string;
+  /**
+   * The criteria set version used
+   */
+  criteriaSetId: string;
+  /**
+   * Why; the free-text reason stays in the service
+   */
+  reasonCode: "MISSING_EVIDENCE" | "INCORRECT_SCORES" | "INCOMPLETE_DOSSIER" | "NOT_ELIGIBLE" | "OTHER";
+}
+
+/**
+ * An assessment of one subject in one recognition cycle. The subject submitted its self-assessment for review. Carries ids, title, year, level and reason codes, no personal data. Subject: the assessment id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionAssessmentSubmittedV1Data {
+  assessmentId: string;
+  cycleId: string;
+  year: number;
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  subjectLevel: "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "PERSON" | "VILLAGE" | "COMMUNE" | "DISTRICT" | "PROVINCE";
+  subjectKind: "HOUSEHOLD" | "CLAN" | "ADMIN_UNIT" | "ORGANIZATION" | "PERSON";
+  /**
+   * The assessed household, clan, person, organization or unit (an id only: no names)
+   */
+  subjectId: string;
+  /**
+   * The unit the subject was in when it registered
+   */
+  subjectUnitId: string;
+  /**
+   * The criteria set version used
+   */
+  criteriaSetId: string;
+  submittedAt: string;
+  /**
+   * First submitted after the cycle's submission deadline
+   */
+  late: boolean;
+  /**
+   * Submitted again after being returned
+   */
+  resubmission: boolean;
+  /**
+   * null: not achieved
+   */
+  resultLevel: "ACHIEVED" | "LEVEL_1" | "LEVEL_2" | null;
+  /**
+   * By the self-assessment (reviewer scores where already given)
+   */
+  totalPoints: number | null;
+}
+
+/**
+ * A version of a criteria set (bộ tiêu chí) was published: from now on it never changes, and assessments may use it. The family's previously published version, if any, was retired at the same time. Subject: the criteria set id. Topic: xhht.recognition.events.
+ */
+export interface RecognitionCriteriaSetPublishedV1Data {
+  id: string;
+  /**
+   * The family: every version of one set shares it
+   */
+  code: string;
+  version: number;
+  title: "LEARNING_FAMILY" | "LEARNING_CLAN" | "LEARNING_COMMUNITY" | "LEARNING_UNIT" | "LEARNING_CITIZEN";
+  /**
+   * What the set assesses; for Learning Community the kind of the unit
+   */
+  subjectLevel: "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "PERSON" | "VILLAGE" | "COMMUNE" | "DISTRICT" | "PROVINCE";
+  validFrom: string;
+  validTo: string | null;
+  /**
+   * A sample shipped with the system, not an official text
+   */
+  sample: boolean;
+  criterionCount: number;
+  indicatorCount: number;
+  /**
+   * The results the set can give
+   */
+  levels: ("ACHIEVED" | "LEVEL_1" | "LEVEL_2")[];
+  /**
+   * The version this one replaced, now retired
+   */
+  retiredId: string | null;
+}
+
+/**
  * The deciding authority issued a recognition decision; each recognition it grants has its own recognition.granted event. Subject: the decision id. Topic: xhht.recognition.events.
  */
 export interface RecognitionDecisionIssuedV1Data {
@@ -1502,6 +1661,11 @@ export interface EventDataByType {
   'vn.xhht.org.person.moved.v1': OrgPersonMovedV1Data;
   'vn.xhht.org.person.registered.v1': OrgPersonRegisteredV1Data;
   'vn.xhht.org.person.updated.v1': OrgPersonUpdatedV1Data;
+  'vn.xhht.recognition.assessment.approved.v1': RecognitionAssessmentApprovedV1Data;
+  'vn.xhht.recognition.assessment.rejected.v1': RecognitionAssessmentRejectedV1Data;
+  'vn.xhht.recognition.assessment.returned.v1': RecognitionAssessmentReturnedV1Data;
+  'vn.xhht.recognition.assessment.submitted.v1': RecognitionAssessmentSubmittedV1Data;
+  'vn.xhht.recognition.criteria-set.published.v1': RecognitionCriteriaSetPublishedV1Data;
   'vn.xhht.recognition.decision.issued.v1': RecognitionDecisionIssuedV1Data;
   'vn.xhht.recognition.recognition.expired.v1': RecognitionRecognitionExpiredV1Data;
   'vn.xhht.recognition.recognition.granted.v1': RecognitionRecognitionGrantedV1Data;

@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { authorityLoaders } from './authority/authority.loaders';
+import { criteriaLoaders } from './criteria/criteria-set.loaders';
 import { cycleByIdLoader } from './cycles/cycle.repository';
+import { assessmentLoaders } from './assessments/assessment.repository';
+import { evidenceFileLoader } from './evidence/evidence.repository';
 import { recognitionLoaders } from './recognitions/recognition.loaders';
 
 export const createLoaders = (em: EntityManager) => ({
@@ -9,6 +12,9 @@ export const createLoaders = (em: EntityManager) => ({
   scope: new ReplicaScope(em),
   ...authorityLoaders(em),
   cycleById: cycleByIdLoader(em),
+  ...criteriaLoaders(em),
+  ...assessmentLoaders(em),
+  evidenceFile: evidenceFileLoader(em),
   ...recognitionLoaders(em),
 });
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;

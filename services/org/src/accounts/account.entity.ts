@@ -18,7 +18,7 @@ export class Account {
 
 /**
  * A role granted to an account over a scope: a unit (and everything below it), an organization,
- * or nothing (roles that are not tied to a place). Revoked assignments stay, for the audit trail.
+ * a person (a citizen's own), or nothing (roles that are not tied to a place). Revoked assignments stay, for the audit trail.
  */
 export class RoleAssignment {
   id!: string;
@@ -26,6 +26,8 @@ export class RoleAssignment {
   role!: Role;
   unitId?: string | null;
   organizationId?: string | null;
+  /** For CITIZEN: the person the account holder is. */
+  personId?: string | null;
   grantedAt: Date = new Date();
   grantedBy!: string;
   revokedAt?: Date | null;
@@ -58,6 +60,7 @@ export const RoleAssignmentSchema = new EntitySchema<RoleAssignment>({
     role: { type: 'text' },
     unitId: { type: 'uuid', fieldName: 'unit_id', nullable: true },
     organizationId: { type: 'uuid', fieldName: 'organization_id', nullable: true },
+    personId: { type: 'uuid', fieldName: 'person_id', nullable: true },
     grantedAt: { type: 'Date', fieldName: 'granted_at' },
     grantedBy: { type: 'text', fieldName: 'granted_by' },
     revokedAt: { type: 'Date', fieldName: 'revoked_at', nullable: true },

@@ -93,6 +93,7 @@ export const accountResolvers: GraphQLResolverMap<OrgContext> = {
         role: assignment.role,
         unitId: assignment.unitId,
         organizationId: assignment.organizationId,
+        personId: assignment.personId,
       });
       return { assignment, account: ctx.loaders.account.load(assignment.accountId) };
     },

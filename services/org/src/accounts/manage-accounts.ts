@@ -45,11 +45,12 @@ export const assignRoleInput = z.object({
   }),
   unitId: uuid('mã đơn vị').nullish(),
   organizationId: uuid('mã tổ chức').nullish(),
+  personId: uuid('mã người').nullish(),
 });
 
 /**
- * Grants a role over a scope. The scope must suit the role (ROLE_SCOPES), exist and be in force
- * today; the same role over the same scope cannot be held twice at once.
+ * Grants a role over a scope. The scope must suit the role (ROLE_SCOPES), exist and (units and
+ * organizations) be in force today; the same role over the same scope cannot be held twice at once.
  */
 export async function assignRole(em: EntityManager, raw: unknown, actor: string): Promise<RoleAssignment> {
   const input = parseInput(assignRoleInput, raw);
@@ -66,6 +67,16 @@ export async function assignRole(em: EntityManager, raw: unknown, actor: string)
   }
   if (scope.kind !== 'ORGANIZATION' && input.organizationId) {
     throw badInput(`Vai trò ${roleName} không gắn với tổ chức`, 'ORGANIZATION_SCOPE_NOT_ALLOWED', ['input', 'organizationId']);
+  }
+  if (scope.kind !== 'PERSON' && input.personId) {
+    throw badInput(`Vai trò ${roleName} không gắn với một người`, 'PERSON_SCOPE_NOT_ALLOWED', ['input', 'personId']);
+  }
+  if (scope.kind === 'PERSON') {
+    if (!input.personId)
+      throw badInput(`Vai trò ${roleName} cần chỉ rõ người (công dân) mà tài khoản đại diện`, 'PERSON_REQUIRED', ['input', 'personId']);
+    if ((await em.execute('select 1 from person where id = ?', [input.personId])).length === 0) {
+      throw badInput('Không tìm thấy người này', 'PERSON_NOT_FOUND', ['input', 'personId']);
+    }
   }
   if (scope.kind === 'UNIT') {
     if (!input.unitId) throw badInput(`Vai trò ${roleName} cần một đơn vị hành chính`, 'UNIT_REQUIRED', ['input', 'unitId']);
@@ -98,6 +109,7 @@ export async function assignRole(em: EntityManager, raw: unknown, actor: string)
     role,
     unitId: input.unitId ?? null,
     organizationId: input.organizationId ?? null,
+    personId: input.personId ?? null,
     revokedAt: null,
   });
   if (held > 0) throw conflict(`Tài khoản đã có vai trò ${roleName} trong phạm vi này`, 'ROLE_ALREADY_ASSIGNED', ['input', 'role']);
@@ -108,6 +120,7 @@ export async function assignRole(em: EntityManager, raw: unknown, actor: string)
   assignment.role = role;
   assignment.unitId = input.unitId ?? null;
   assignment.organizationId = input.organizationId ?? null;
+  assignment.personId = input.personId ?? null;
   assignment.grantedBy = actor;
   em.persist(assignment);
   return assignment;

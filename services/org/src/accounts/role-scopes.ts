@@ -2,7 +2,8 @@ import type { Role } from '@xhht/infra';
 import type { AdminUnitKind } from '../admin-units/admin-unit-kind';
 
 /** What a role is scoped to (domain.md §6), and for unit scopes, the kinds of unit it may be held over. */
-export type RoleScope = { kind: 'NONE' } | { kind: 'UNIT'; unitKinds: readonly AdminUnitKind[] } | { kind: 'ORGANIZATION' };
+export type RoleScope =
+  { kind: 'NONE' } | { kind: 'UNIT'; unitKinds: readonly AdminUnitKind[] } | { kind: 'ORGANIZATION' } | { kind: 'PERSON' };
 
 const ABOVE_VILLAGE = ['NATION', 'PROVINCE', 'DISTRICT', 'COMMUNE'] as const;
 
@@ -17,7 +18,7 @@ export const ROLE_SCOPES: Record<Role, RoleScope> = {
   ORGANIZATION_OFFICER: { kind: 'ORGANIZATION' },
   COUNCIL_MEMBER: { kind: 'UNIT', unitKinds: ABOVE_VILLAGE },
   EMULATION_OFFICER: { kind: 'UNIT', unitKinds: ABOVE_VILLAGE },
-  // a citizen acts only on their own self-assessment, which the subject identifies
-  CITIZEN: { kind: 'NONE' },
+  // a citizen acts only on their own self-assessment: the grant names the person they are
+  CITIZEN: { kind: 'PERSON' },
   PARTNER: { kind: 'NONE' },
 };

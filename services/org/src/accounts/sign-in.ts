@@ -18,14 +18,17 @@ export const SIGN_IN_REFUSED = 'Tên đăng nhập hoặc mật khẩu không đ
 
 /** The role claims an account carries right now: its assignments that have not been revoked. */
 export async function activeGrants(em: EntityManager, accountId: string): Promise<RoleGrant[]> {
-  const rows = await em.execute<{ role: RoleGrant['role']; unit_id: string | null; organization_id: string | null }[]>(
-    'select role, unit_id, organization_id from role_assignment where account_id = ? and revoked_at is null order by granted_at, id',
+  const rows = await em.execute<
+    { role: RoleGrant['role']; unit_id: string | null; organization_id: string | null; person_id: string | null }[]
+  >(
+    'select role, unit_id, organization_id, person_id from role_assignment where account_id = ? and revoked_at is null order by granted_at, id',
     [accountId],
   );
   return rows.map((r) => ({
     role: r.role,
     ...(r.unit_id ? { unitId: r.unit_id } : {}),
     ...(r.organization_id ? { organizationId: r.organization_id } : {}),
+    ...(r.person_id ? { personId: r.person_id } : {}),
   }));
 }
 

@@ -5,6 +5,7 @@ import { Migration20261123010000EffectiveDatedHierarchy } from './Migration20261
 import { Migration20261123011000Participants } from './Migration20261123011000Participants';
 import { Migration20261124090000HouseholdSearch } from './Migration20261124090000HouseholdSearch';
 import { Migration20261124120000Accounts } from './Migration20261124120000Accounts';
+import { Migration20261202400000CitizenPerson } from './Migration20261202400000CitizenPerson';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261123001000AdminUnits', class: Migration20261123001000AdminUnits },
@@ -13,4 +14,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261124090000HouseholdSearch', class: Migration20261124090000HouseholdSearch },
   { name: 'Migration20261124120000Accounts', class: Migration20261124120000Accounts },
   { name: 'Migration20261124130000HouseholdFoldedRequired', class: Migration20261124130000HouseholdFoldedRequired },
+  { name: 'Migration20261202400000CitizenPerson', class: Migration20261202400000CitizenPerson },
 ];
