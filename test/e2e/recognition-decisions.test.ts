@@ -17,6 +17,8 @@ const GRANTED = 'vn.xhht.recognition.recognition.granted.v1';
 const REVOKED = 'vn.xhht.recognition.recognition.revoked.v1';
 const EXPIRED = 'vn.xhht.recognition.recognition.expired.v1';
 const ISSUED = 'vn.xhht.recognition.decision.issued.v1';
+/** The Learning Family sample criteria set shipped by the criteria module's migration. */
+const FAMILY_SAMPLE_ID = '074ceb0a-15fd-4017-ab42-31a9e7016a81';
 
 const REGISTER_HOUSEHOLD = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id code } } }`;
 const OPEN_CYCLE = `mutation Open($input: OpenRecognitionCycleInput!) { openRecognitionCycle(input: $input) { cycle { id } } }`;
@@ -52,6 +54,7 @@ let events: { messages: KafkaMessage[]; stop: () => Promise<void> };
 let communeA: { id: string };
 let communeB: { id: string };
 let communeM: { id: string };
+let villageB: { id: string };
 let households: { id: string; code: string }[];
 let householdB: { id: string; code: string };
 let cycleA: string;
@@ -135,7 +138,7 @@ beforeAll(async () => {
   const village = (parentId: string) =>
     createUnit({ code: uniqueCode(), name: 'Thôn Đông', kind: 'VILLAGE', parentId, validFrom: '2025-07-01' });
   const villageA = await village(communeA.id);
-  const villageB = await village(communeB.id);
+  villageB = await village(communeB.id);
   households = [await household(villageA.id), await household(villageA.id), await household(villageA.id), await household(villageA.id)];
   householdB = await household(villageB.id);
   const all = [...households, householdB].map((h) => h.id);
@@ -373,6 +376,84 @@ describe('recognition decisions', () => {
     expect(expired[0]!.data).toMatchObject({ validTo: '2026-02-04', title: 'LEARNING_FAMILY', level: 'ACHIEVED' });
     // the stored status answers the same
     expect((await gql(LIST, { filter: { unitId: communeB.id, status: 'EXPIRED' } })).data!.recognitions.totalCount).toBe(1);
+  });
+
+  it('recognises a household taken through the whole assessment workflow, at its assessed level', async () => {
+    const commune = await tokenFor([{ role: 'COMMUNE_OFFICER', unitId: communeB.id }]);
+    const association = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: communeB.id }], 'hkh-viet-yen');
+    const ok = async (query: string, input: Record<string, unknown>, token: string) => {
+      const res = await gql(query, { input }, { token });
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return Object.values(res.data!)[0].assessment as { id: string; version: number; status: string; resultLevel: string | null };
+    };
+    const step = (name: string, input: string) =>
+      `mutation($input: ${input}!) { ${name}(input: $input) { assessment { id version status resultLevel } } }`;
+    const open = await gql(
+      OPEN_CYCLE,
+      {
+        input: {
+          year: 2026,
+          title: 'LEARNING_FAMILY',
+          subjectLevel: 'HOUSEHOLD',
+          decidingUnitId: communeB.id,
+          criteriaSetId: FAMILY_SAMPLE_ID,
+        },
+      },
+      { token: association },
+    );
+    expect(open.errors).toBeUndefined();
+    const cycleId = open.data!.openRecognitionCycle.cycle.id as string;
+    const h = await household(villageB.id);
+    await eventually(
+      async () => ((await sql('recognition', 'select 1 from participant_replica where id = $1', [h.id])).length ? true : undefined),
+      30000,
+      'the household in the replica',
+    );
+    let a = await ok(
+      step('registerForAssessment', 'RegisterForAssessmentInput'),
+      { cycleId, subjectKind: 'HOUSEHOLD', subjectId: h.id },
+      commune,
+    );
+    const scores = Object.entries({ '1.1': 10, '1.2': 10, '1.3': 10, '2.1': 15, '2.2': 10, '2.3': 10, '3.1': 10, '3.2': 5, '3.3': 10 }).map(
+      ([indicatorCode, points]) => ({ indicatorCode, points }),
+    );
+    a = await ok(
+      step('saveSelfAssessment', 'SaveSelfAssessmentInput'),
+      { assessmentId: a.id, expectedVersion: a.version, scores },
+      commune,
+    );
+    for (const indicatorCode of ['1.1', '2.1']) {
+      const res = await gql(
+        `mutation($input: AttachAssessmentEvidenceInput!) { attachAssessmentEvidence(input: $input) { assessment { id version status } } }`,
+        { input: { assessmentId: a.id, expectedVersion: a.version, indicatorCode, url: `https://minhchung.example.vn/${indicatorCode}` } },
+        { token: commune },
+      );
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      a = { ...a, ...res.data!.attachAssessmentEvidence.assessment };
+    }
+    a = await ok(step('submitAssessment', 'AssessmentStepInput'), { assessmentId: a.id, expectedVersion: a.version }, commune);
+    a = await ok(step('takeAssessmentForReview', 'AssessmentStepInput'), { assessmentId: a.id, expectedVersion: a.version }, association);
+    a = await ok(step('approveAssessment', 'AssessmentStepInput'), { assessmentId: a.id, expectedVersion: a.version }, association);
+    expect(a).toMatchObject({ status: 'APPROVED', resultLevel: 'ACHIEVED' });
+
+    const today = todayInVietnam();
+    const res = await gql(
+      ISSUE,
+      { input: issueInput({ cycleId, number: '7/QĐ-UBND', date: today, allApproved: null, subjects: [{ assessmentId: a.id }] }) },
+      { token: association },
+    );
+    expect(res.errors).toBeUndefined();
+    const d = res.data!.issueRecognitionDecision.decision;
+    expect(d).toMatchObject({ recognitionCount: 1, late: false, year: 2026 });
+    expect(d.recognitions.edges[0].node).toMatchObject({ subjectId: h.id, level: 'ACHIEVED', validFrom: today, status: 'ACTIVE' });
+    const granted = await eventually(
+      async () => eventsOf(GRANTED, (e) => e.data.decisionId === d.id)[0],
+      30000,
+      'granted event of the workflow decision',
+    );
+    expect(granted.subject).toBe(h.id);
+    const held = await gql(HOUSEHOLD, { id: h.id, validOn: today });
+    expect(held.data!.household.recognitions).toEqual([expect.objectContaining({ level: 'ACHIEVED', decision: { number: '7/QĐ-UBND' } })]);
   });
 
   it('a commune merge keeps its households’ recognitions, and the successor counts them', async () => {
