@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { z } from 'zod';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -41,3 +42,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True for a well-formed uuid; ids that are not are answered as "not found" without asking the database. */
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/** A "YYYY-MM-DD" field of a mutation input, for zod schemas (refused with a field path by parseInput). */
+export const isoDateInput = z.string().refine((s) => {
+  try {
+    parseIsoDate(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'ngày không hợp lệ (YYYY-MM-DD)');

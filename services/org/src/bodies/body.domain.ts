@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, newEvent, notFound, parseIsoDate, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, newEvent, notFound, isoDateInput, parseIsoDate, todayInVietnam, type CloudEvent } from '@xhht/infra';
 import { requireLivingUnit } from '../common/units';
 import { Organization } from '../organizations/organization.entity';
 import { Body, BodyMember, BODY_KINDS, MEMBER_ROLES } from './body.entity';
@@ -11,14 +11,7 @@ export const BODY_MEMBER_ADDED = 'vn.xhht.org.body.member-added.v1';
 export const BODY_MEMBER_ENDED = 'vn.xhht.org.body.member-ended.v1';
 
 const text = (max: number, empty: string) => z.string().trim().min(1, empty).max(max, `dài tối đa ${max} ký tự`);
-const date = z.string().refine((s) => {
-  try {
-    parseIsoDate(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'ngày không hợp lệ (YYYY-MM-DD)');
+const date = isoDateInput;
 
 const memberInput = z.object({
   fullName: text(200, 'họ tên không được để trống'),

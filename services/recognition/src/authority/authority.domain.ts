@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound, parseIsoDate, ROLE_NAMES, badInput, rawQuery, type CloudEvent, type Role } from '@xhht/infra';
+import { conflict, notFound, isoDateInput, ROLE_NAMES, badInput, rawQuery, type CloudEvent, type Role } from '@xhht/infra';
 import { DECIDING_LEVELS, RecognitionAuthorityRule } from './authority-rule.entity';
 import { SUBJECT_LEVELS, TITLE_SUBJECT_LEVELS, titleAtLevel } from './deciding-authority';
 
@@ -15,14 +15,7 @@ async function audit(em: EntityManager, rule: RecognitionAuthorityRule, action: 
   );
 }
 
-const date = z.string().refine((s) => {
-  try {
-    parseIsoDate(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'ngày không hợp lệ (YYYY-MM-DD)');
+const date = isoDateInput;
 const text = (max: number, empty: string) => z.string().trim().min(1, empty).max(max, `dài tối đa ${max} ký tự`);
 
 export const addAuthorityRuleInput = z

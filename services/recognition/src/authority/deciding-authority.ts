@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, forbidden, ROLES, type AuthContext, type ReplicaScope, type Role } from '@xhht/infra';
-import { LEARNING_TITLES } from '../titles/learning-titles';
+import { LEARNING_TITLES, TITLE_SUBJECT_LEVELS } from '../titles/learning-titles';
 import { RecognitionAuthorityRule, type DecidingLevel } from './authority-rule.entity';
 import { REFORM_DATE } from './shipped-authority-rules';
 
@@ -21,14 +21,7 @@ export interface AuthorityRule {
   validTo: string | null;
 }
 
-/** The subject levels each title is assessed at (a Learning Community's level is its unit's kind). */
-export const TITLE_SUBJECT_LEVELS: Record<string, readonly string[]> = {
-  LEARNING_FAMILY: ['HOUSEHOLD'],
-  LEARNING_CLAN: ['CLAN'],
-  LEARNING_COMMUNITY: ['VILLAGE', 'COMMUNE', 'DISTRICT', 'PROVINCE'],
-  LEARNING_UNIT: ['ORGANIZATION'],
-  LEARNING_CITIZEN: ['PERSON'],
-};
+export { TITLE_SUBJECT_LEVELS };
 export const SUBJECT_LEVELS = ['HOUSEHOLD', 'CLAN', 'PERSON', 'ORGANIZATION', 'VILLAGE', 'COMMUNE', 'DISTRICT', 'PROVINCE'] as const;
 
 export const SUBJECT_LEVEL_NAMES: Record<string, string> = {

@@ -1,18 +1,9 @@
 import type { Role } from '@xhht/infra';
 import type { DecidingLevel } from './authority-rule.entity';
+import type { AuthorityRule } from './deciding-authority';
 
 /** A rule as shipped: the columns of recognition_authority_rule without the audit fields. */
-export interface ShippedAuthorityRule {
-  id: string;
-  title: string;
-  subjectLevel: string;
-  decidingLevel: DecidingLevel;
-  decidingRole: Role;
-  authorityName: string;
-  legalBasis: string;
-  validFrom: string;
-  validTo: string | null;
-}
+export type ShippedAuthorityRule = AuthorityRule;
 
 /** The day the two-tier local government took effect: district level abolished (Luật Tổ chức chính quyền địa phương 2025). */
 export const REFORM_DATE = '2025-07-01';

@@ -5,6 +5,7 @@ import { badInput, conflict, inputError, newEvent, notFound, rawQuery, type Clou
 import { criteriaDefinitionSchema, levelsFitTitle, type CriteriaDefinition } from './criteria-definition';
 import { CriteriaSet, type CriteriaSetStatus } from './criteria-set.entity';
 import type { IndicatorScores } from './criteria-engine';
+import { TITLE_SUBJECT_LEVELS } from '../titles/learning-titles';
 
 export const CRITERIA_SET_PUBLISHED = 'vn.xhht.recognition.criteria-set.published.v1';
 
@@ -12,15 +13,6 @@ export const CRITERIA_SET_STATUS_NAMES: Record<CriteriaSetStatus, string> = {
   DRAFT: 'Dự thảo',
   PUBLISHED: 'Đã ban hành',
   RETIRED: 'Hết hiệu lực',
-};
-
-/** What each title assesses; a Learning Community is assessed at the kind of its unit. */
-export const TITLE_SUBJECT_LEVELS: Record<string, readonly string[]> = {
-  LEARNING_FAMILY: ['HOUSEHOLD'],
-  LEARNING_CLAN: ['CLAN'],
-  LEARNING_COMMUNITY: ['VILLAGE', 'COMMUNE', 'DISTRICT', 'PROVINCE'],
-  LEARNING_UNIT: ['ORGANIZATION'],
-  LEARNING_CITIZEN: ['PERSON'],
 };
 
 const TITLES = ['LEARNING_FAMILY', 'LEARNING_CLAN', 'LEARNING_COMMUNITY', 'LEARNING_UNIT', 'LEARNING_CITIZEN'] as const;

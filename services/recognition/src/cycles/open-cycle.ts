@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, parseIsoDate, rawQuery, type AuthContext, type CloudEvent, type ReplicaScope } from '@xhht/infra';
+import { badInput, conflict, isoDateInput, rawQuery, type AuthContext, type CloudEvent, type ReplicaScope } from '@xhht/infra';
 import {
   DECIDING_LEVEL_NAMES,
   describeAuthority,
@@ -14,14 +14,7 @@ import {
 import { defaultDeadlines, FIRST_YEAR, LAST_YEAR } from './cycle-deadlines';
 import { RecognitionCycle } from './recognition-cycle.entity';
 
-const date = z.string().refine((s) => {
-  try {
-    parseIsoDate(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'ngày không hợp lệ (YYYY-MM-DD)');
+const date = isoDateInput;
 
 export const openCycleInput = z.object({
   year: z

@@ -9,6 +9,15 @@ export const LEARNING_TITLES = [
   { title: 'LEARNING_CITIZEN', name: 'Công dân học tập', subjectKind: 'PERSON', hasLevels: false },
 ] as const;
 
+/** What each title assesses; a Learning Community is assessed at the kind of its unit. */
+export const TITLE_SUBJECT_LEVELS: Record<string, readonly string[]> = {
+  LEARNING_FAMILY: ['HOUSEHOLD'],
+  LEARNING_CLAN: ['CLAN'],
+  LEARNING_COMMUNITY: ['VILLAGE', 'COMMUNE', 'DISTRICT', 'PROVINCE'],
+  LEARNING_UNIT: ['ORGANIZATION'],
+  LEARNING_CITIZEN: ['PERSON'],
+};
+
 export const titleResolvers: GraphQLResolverMap<RecognitionContext> = {
   Query: { learningTitles: () => LEARNING_TITLES },
 };
