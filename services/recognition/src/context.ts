@@ -7,15 +7,15 @@ import { assessmentLoaders } from './assessments/assessment.repository';
 import { evidenceFileLoader } from './evidence/evidence.repository';
 import { recognitionLoaders } from './recognitions/recognition.loaders';
 
-export const createLoaders = (em: EntityManager) => ({
+export const createLoaders = (em: EntityManager, scope = new ReplicaScope(em)) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
-  scope: new ReplicaScope(em),
+  scope,
   ...authorityLoaders(em),
   cycleById: cycleByIdLoader(em),
   ...criteriaLoaders(em),
   ...assessmentLoaders(em),
   evidenceFile: evidenceFileLoader(em),
-  ...recognitionLoaders(em),
+  ...recognitionLoaders(em, scope),
 });
 export type RecognitionLoaders = ReturnType<typeof createLoaders>;
 export type RecognitionContext = ServiceContext<RecognitionLoaders>;

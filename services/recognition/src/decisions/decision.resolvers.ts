@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { connection, isUuid, notFound, pageWindow, parseInput, todayInVietnam, type PageArgs } from '@xhht/infra';
 import type { RecognitionContext } from '../context';
 import { LEVEL_NAMES } from '../recognitions/recognition.resolvers';
-import { requireDecidingAuthority } from './dependencies';
+import { requireDecidingAuthority } from '../authority/deciding-authority';
 import { listDecisions, type RecognitionDecision } from './decision.repository';
 import { checkDecisionDate, findDecisionCycle, issueDecision, issueDecisionInput } from './issue-decision';
 
@@ -31,7 +31,7 @@ export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
     ) => {
       const page = pageWindow(args);
       if ((args.cycleId && !isUuid(args.cycleId)) || (args.unitId && !isUuid(args.unitId))) return connection([], 0, page.offset);
-      const units = args.unitId ? await ctx.loaders.recognitionScope.subtree(args.unitId, todayInVietnam()) : null;
+      const units = args.unitId ? await ctx.loaders.scope.subtree(args.unitId, todayInVietnam()) : null;
       const { rows, total } = await listDecisions(ctx.em, { cycleId: args.cycleId, units }, page);
       return connection(rows, total, page.offset);
     },
@@ -41,7 +41,7 @@ export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
       const input = parseInput(issueDecisionInput, args.input);
       const cycle = await findDecisionCycle(ctx.em, input.cycleId);
       if (!cycle) throw notFound('Không tìm thấy đợt xét công nhận', 'CYCLE_NOT_FOUND', ['input', 'cycleId']);
-      await requireDecidingAuthority(ctx.em, ctx.auth, ctx.loaders.recognitionScope, {
+      await requireDecidingAuthority(ctx.em, ctx.auth, ctx.loaders.scope, {
         title: cycle.title,
         subjectLevel: cycle.subjectLevel,
         decidingUnitId: cycle.decidingUnitId,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { badInput, conflict, newEvent, notFound, parseIsoDate, rawQuery, todayInVietnam, type CloudEvent } from '@xhht/infra';
+import { badInput, conflict, isoDateInput, newEvent, notFound, rawQuery, todayInVietnam, type CloudEvent } from '@xhht/infra';
 import {
   DECISION_ISSUED,
   RECOGNITION_GRANTED,
@@ -16,14 +16,7 @@ import { findDecision, type RecognitionDecision } from './decision.repository';
 const LEVELS = ['ACHIEVED', 'LEVEL_1', 'LEVEL_2'] as const;
 export type RecognitionLevel = (typeof LEVELS)[number];
 
-const isoDate = z.string().refine((v) => {
-  try {
-    parseIsoDate(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'cần ngày dạng YYYY-MM-DD');
+const isoDate = isoDateInput;
 
 export const issueDecisionInput = z
   .object({

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuthContext } from '@xhht/infra';
-import { ReplicaScope } from '../decisions/dependencies';
+import type { AuthContext, ReplicaScope } from '@xhht/infra';
 import { decisionLoader } from '../decisions/decision.repository';
 import {
   recognitionLoader,
@@ -11,14 +10,12 @@ import {
 } from './recognition.repository';
 
 /** Per request: decisions and recognitions, batched; the readable ones depend on the caller, fixed for the request. */
-export function recognitionLoaders(em: EntityManager) {
-  const scope = new ReplicaScope(em);
+export function recognitionLoaders(em: EntityManager, scope: ReplicaScope) {
   const lazy = <T>(make: (auth: AuthContext) => T) => {
     let made: T | undefined;
     return (auth: AuthContext): T => (made ??= make(auth));
   };
   return {
-    recognitionScope: scope,
     decision: decisionLoader(em),
     recognition: recognitionLoader(em),
     visibleRecognition: lazy((auth) => visibleRecognitionLoader(em, auth, scope)),

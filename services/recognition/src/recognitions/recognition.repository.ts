@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { ROLE_NAMES, rawQuery, todayInVietnam, uuidArray, type AuthContext } from '@xhht/infra';
-import type { ReplicaScope } from '../decisions/dependencies';
+import { ROLE_NAMES, rawQuery, todayInVietnam, uuidArray, type AuthContext, type ReplicaScope } from '@xhht/infra';
 
 export interface Recognition {
   id: string;

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { connection, forbidden, isUuid, pageWindow, parseInput, todayInVietnam, type PageArgs } from '@xhht/infra';
 import type { RecognitionContext } from '../context';
-import { requireDecidingAuthority } from '../decisions/dependencies';
+import { requireDecidingAuthority } from '../authority/deciding-authority';
 import { LEARNING_TITLES } from '../titles/learning-titles';
 import { expireRecognitions } from './expiry';
 import {
@@ -88,10 +88,10 @@ export const recognitionResolvers: GraphQLResolverMap<RecognitionContext> = {
       const page = pageWindow(args);
       const filter = args.filter ?? {};
       let units: string[] | null = null;
-      if (filter.unitId) units = isUuid(filter.unitId) ? await ctx.loaders.recognitionScope.subtree(filter.unitId, todayInVietnam()) : [];
+      if (filter.unitId) units = isUuid(filter.unitId) ? await ctx.loaders.scope.subtree(filter.unitId, todayInVietnam()) : [];
       const { rows, total } = await listRecognitions(
         ctx.em,
-        [...filterConditions(filter, units), await visibleCondition(ctx.auth, ctx.loaders.recognitionScope)],
+        [...filterConditions(filter, units), await visibleCondition(ctx.auth, ctx.loaders.scope)],
         page,
       );
       return connection(rows, total, page.offset);
@@ -102,7 +102,7 @@ export const recognitionResolvers: GraphQLResolverMap<RecognitionContext> = {
       const input = parseInput(revokeInput, args.input);
       const current = await recognitionWithCycle(ctx.em, input.id);
       if (current) {
-        await requireDecidingAuthority(ctx.em, ctx.auth, ctx.loaders.recognitionScope, {
+        await requireDecidingAuthority(ctx.em, ctx.auth, ctx.loaders.scope, {
           title: current.title,
           subjectLevel: current.subjectLevel,
           decidingUnitId: current.decidingUnitId,
