@@ -492,4 +492,38 @@ describe('recognition decisions', () => {
     const list = await gql(LIST, { filter: { unitId: successor.id, year: 2025 } }, { token: successorOfficer });
     expect(list.data!.recognitions.totalCount).toBe(3);
   });
+
+  it('a household that moves to another commune keeps its recognition, and the new commune counts it', async () => {
+    const moved = households[2]!;
+    const res = await gql(`mutation($input: MoveHouseholdInput!) { moveHousehold(input: $input) { household { id } } }`, {
+      input: { id: moved.id, unitId: villageB.id },
+    });
+    expect(res.errors).toBeUndefined();
+    await eventually(
+      async () =>
+        (await sql('recognition', 'select 1 from participant_replica where id = $1 and unit_id = $2', [moved.id, villageB.id])).length
+          ? true
+          : undefined,
+      30000,
+      'the move in the recognition replica',
+    );
+    const today = todayInVietnam();
+    const subjects = async (unitId: string) =>
+      (
+        (await gql(UNIT_RECOGNITIONS, { id: unitId, year: 2025, validOn: today })).data!.adminUnit.recognitions.edges as {
+          node: { subjectId: string };
+        }[]
+      ).map((e) => e.node.subjectId);
+    expect(await subjects(communeB.id)).toContain(moved.id);
+    const h = await gql(HOUSEHOLD, { id: moved.id, validOn: today });
+    expect(h.data!.household.recognitions).toEqual([expect.objectContaining({ title: 'LEARNING_FAMILY', status: 'ACTIVE' })]);
+    // and the commune it left no longer counts it
+    const [villageAParent] = await sql<{ id: string }>(
+      'recognition',
+      `select parent_id as id from admin_unit_version_replica where unit_id = (select unit_id from participant_replica where id = $1)
+       and valid_to is null`,
+      [households[0]!.id],
+    );
+    expect(await subjects(villageAParent!.id)).not.toContain(moved.id);
+  });
 });
