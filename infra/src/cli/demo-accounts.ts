@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Role } from '../auth/roles';
 import type { Logger } from '../logger';
 import { dataRoot, type StackState } from '../stack/stack';
+import { readDemoUnits } from './demo-data';
+import { gatewayClient } from './demo-graphql';
 
 export interface DemoAccount {
   username: string;
@@ -32,18 +34,21 @@ const DEMO_ACCOUNTS: DemoAccountSpec[] = [
     unitKey: 'ls-dongkinh',
     description: 'cán bộ cấp xã, Phường Đông Kinh',
   },
+  {
+    username: 'khuyenhoc.dongkinh',
+    displayName: 'Cán bộ Hội Khuyến học Phường Đông Kinh (demo)',
+    role: 'ASSOCIATION_OFFICER',
+    unitKey: 'ls-dongkinh',
+    description: 'cán bộ Hội Khuyến học, Phường Đông Kinh',
+  },
+  {
+    username: 'giaoduc.langson',
+    displayName: 'Cán bộ Sở Giáo dục và Đào tạo Lạng Sơn (demo)',
+    role: 'EDUCATION_OFFICER',
+    unitKey: 'ls',
+    description: 'cán bộ ngành Giáo dục, tỉnh Lạng Sơn',
+  },
 ];
-
-async function call<T>(state: StackState, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(state.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length || !body.data) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? `status ${res.status}`);
-  return body.data;
-}
 
 /**
  * Creates the demo accounts through the gateway once, each with a generated password; usernames,
@@ -54,8 +59,8 @@ export async function seedDemoAccounts(state: StackState, adminToken: string, lo
   const root = dataRoot(state.profile);
   const file = path.join(root, 'demo-accounts.json');
   const accounts: DemoAccount[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
-  const unitsFile = path.join(root, 'demo-units.json');
-  const units: Record<string, string> = existsSync(unitsFile) ? JSON.parse(readFileSync(unitsFile, 'utf8')) : {};
+  const units = readDemoUnits(state.profile);
+  const gql = gatewayClient(state.gatewayUrl, adminToken);
   for (const spec of DEMO_ACCOUNTS) {
     if (accounts.some((a) => a.username === spec.username)) continue;
     const unitId = spec.unitKey ? units[spec.unitKey] : undefined;
@@ -65,14 +70,12 @@ export async function seedDemoAccounts(state: StackState, adminToken: string, lo
     }
     const password = randomBytes(9).toString('base64url');
     try {
-      const created = await call<{ createAccount: { account: { id: string } } }>(
-        state,
-        adminToken,
+      const created = await gql<{ createAccount: { account: { id: string } } }>(
         'mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }',
         { input: { username: spec.username, displayName: spec.displayName, password } },
       );
       const accountId = created.createAccount.account.id;
-      await call(state, adminToken, 'mutation($input: AssignRoleInput!) { assignRole(input: $input) { assignment { id } } }', {
+      await gql('mutation($input: AssignRoleInput!) { assignRole(input: $input) { assignment { id } } }', {
         input: { accountId, role: spec.role, unitId },
       });
       accounts.push({ username: spec.username, password, displayName: spec.displayName, accountId, description: spec.description });

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { dataRoot, repoRoot, type StackState } from '../stack/stack';
+import { gatewayClient } from './demo-graphql';
 
 /** Units the demo accounts and examples refer to, by official code (post-2025 structure). */
 const DEMO_UNITS: Record<string, string> = {
@@ -35,17 +36,20 @@ export async function seedDemoData(state: StackState, token: string, logger: Log
   if (code !== 0) throw new Error(`the reference hierarchy could not be loaded; see ${log}`);
   logger.info({ report: log }, 'reference hierarchy in place');
 
+  const gql = gatewayClient(state.gatewayUrl, token);
   const ids: Record<string, string> = {};
   for (const [key, unitCode] of Object.entries(DEMO_UNITS)) {
-    const res = await fetch(state.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'query($code: String!) { adminUnit(code: $code) { id } }', variables: { code: unitCode } }),
+    const { adminUnit } = await gql<{ adminUnit: { id: string } | null }>('query($code: String!) { adminUnit(code: $code) { id } }', {
+      code: unitCode,
     });
-    const body = (await res.json()) as { data?: { adminUnit?: { id: string } | null }; errors?: { message: string }[] };
-    const id = body.data?.adminUnit?.id;
-    if (!id) throw new Error(`demo unit ${unitCode} not found: ${body.errors?.map((e) => e.message).join('; ') ?? 'no such unit'}`);
-    ids[key] = id;
+    if (!adminUnit) throw new Error(`demo unit ${unitCode} not found`);
+    ids[key] = adminUnit.id;
   }
   writeFileSync(path.join(root, 'demo-units.json'), JSON.stringify(ids, null, 2));
+}
+
+/** The demo units' ids by key (`ls-dongkinh`, …) as the last start recorded them; empty before the first. */
+export function readDemoUnits(profile: StackState['profile']): Record<string, string> {
+  const file = path.join(dataRoot(profile), 'demo-units.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 }

@@ -3,6 +3,7 @@ import { signUserToken } from '../auth/tokens';
 import { PROFILES, startStack, type StackState } from '../stack/stack';
 import { seedDemoData } from './demo-data';
 import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
+import { seedRecognitionDemo, type RecognitionDemo } from './demo-recognition';
 
 /** `npm start`: the whole local system with demo data, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -27,10 +28,14 @@ async function main(): Promise<void> {
   );
   await seedDemoData(stack.state, token, logger);
   const accounts = await seedDemoAccounts(stack.state, token, logger);
-  printBanner(stack.state, token, accounts, Math.round((Date.now() - started) / 1000));
+  const demo = await seedRecognitionDemo(stack.state, token, accounts, logger).catch((err: Error) => {
+    logger.warn({ err: err.message }, 'recognition demo data not loaded');
+    return err;
+  });
+  printBanner(stack.state, token, accounts, demo, Math.round((Date.now() - started) / 1000));
 }
 
-function printBanner(state: StackState, token: string, accounts: DemoAccount[], seconds: number): void {
+function printBanner(state: StackState, token: string, accounts: DemoAccount[], demo: RecognitionDemo | Error, seconds: number): void {
   const tokenUrl = state.gatewayUrl.replace(/\/graphql$/, '/auth/token');
   const lines = [
     '',
@@ -39,13 +44,20 @@ function printBanner(state: StackState, token: string, accounts: DemoAccount[], 
     `  Gateway:  ${state.gatewayUrl}`,
     `  Token:    ${token}`,
     '',
-    '  Try:',
+    ...(demo instanceof Error
+      ? [`  Demo data: the hierarchy and accounts; recognition examples not loaded (${demo.message})`]
+      : [
+          `  Demo data: Phường Đông Kinh (Lạng Sơn) — ${demo.households} households, a clan, a school, persons; Learning Family 2025:`,
+          `    ${demo.recognised} recognised by ${demo.decisionNumber}, ${demo.returned} returned to the commune, ${demo.drafts} draft; the 2026 cycle is open.`,
+        ]),
+    '',
+    "  Try (the ward's recognitions):",
     `    curl -s ${state.gatewayUrl} -H 'content-type: application/json' \\`,
     `      -H "authorization: Bearer ${token.slice(0, 12)}…" \\`,
-    `      -d '{"query":"{ learningTitles { title name } }"}'`,
+    `      -d '{"query":"{ adminUnit(code: \\"05977\\") { recognitions(year: 2025) { totalCount edges { node { household { headName } levelName decision { number } } } } } }"}'`,
     '',
     '  Demo accounts (passwords in .data/dev/demo-accounts.json):',
-    ...accounts.map((a) => `    ${a.username.padEnd(16)} ${a.password}   ${a.description}`),
+    ...accounts.map((a) => `    ${a.username.padEnd(20)} ${a.password}   ${a.description}`),
     '  Sign in:',
     `    curl -s ${tokenUrl} -H 'content-type: application/json' -d '{"username":"…","password":"…"}'`,
     '',
