@@ -566,8 +566,11 @@ describe('the whole recognition lifecycle of each title, through the gateway', (
     expect(recognition).toMatchObject({ ...expected, assessmentId: a.id });
 
     // visible on the subject through federation, and in the list by filter
-    const held = await life.viaSubject(subject.id, decider);
-    expect(held).toEqual([expect.objectContaining({ id: recognition.id, ...expected })]);
+    // read by the deciding authority, and by whoever assessed for the subject (the citizen themself)
+    for (const token of [decider, subject.selfAssessor]) {
+      const held = await life.viaSubject(subject.id, token);
+      expect(held).toEqual([expect.objectContaining({ id: recognition.id, ...expected })]);
+    }
     const filter = { title: life.title, year: YEAR, subjectKind: life.subjectKind, unitId: place.commune.id, validOn: today };
     for (const token of [decider, subject.selfAssessor]) {
       const list = (await ok(LIST, { filter }, token)).recognitions;
