@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { collectTopic, createUnit, eventually, gql, sql, tokenFor, uniqueCode, createProvince } from '../support/stack';
+import { citizenTokenFor, collectTopic, createUnit, eventually, gql, sql, tokenFor, uniqueCode, createProvince } from '../support/stack';
 
 const TOPIC = 'xhht.org.events';
 type Msg = { type: string; subject: string; data: Record<string, any> };
@@ -360,6 +360,20 @@ describe('refusals', () => {
       );
       expect(ok.data!.person).toEqual({ fullName: 'Phạm Thị Riêng', birthYear: 1970 });
     }
+    // a citizen reads their own person, and no one else's
+    const self = await gql(
+      `query($id: ID!) { person(id: $id) { fullName } }`,
+      { id: personId },
+      { token: await citizenTokenFor(personId) },
+    );
+    expect(self.errors).toBeUndefined();
+    expect(self.data!.person).toEqual({ fullName: 'Phạm Thị Riêng' });
+    const otherCitizen = await gql(
+      `query($id: ID!) { person(id: $id) { fullName } }`,
+      { id: personId },
+      { token: await citizenTokenFor(randomUUID()) },
+    );
+    expect(otherCitizen.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(await sql('org', `select 1 from household where head_name in ('Xâm Phạm', 'Đổi Tên')`)).toHaveLength(0);
   });
 });

@@ -8,8 +8,9 @@ import { isWithinScope, subtreeWithHistory } from '../admin-units/admin-unit.rep
  * - System administrators: everything.
  * - A role granted on a unit covers that unit and everything below it as of today, including
  *   units merged into them (a participant registered in a merged unit is covered by the successor).
- * - Personal data (persons, households) is readable by any unit-scoped role covering it, and by
- *   an organization officer for persons whose workplace is its organization.
+ * - Personal data (persons, households) is readable by any unit-scoped role covering it, by
+ *   an organization officer for persons whose workplace is its organization, and by a citizen for
+ *   their own person (the CITIZEN grant's person).
  * - COMMUNE_OFFICER registers and edits households, persons, clans, organizations and the unit's
  *   bodies in its scope; ORGANIZATION_OFFICER edits its own organization and its staff.
  * - Organizations, clans and bodies are public.
@@ -62,7 +63,8 @@ export class ParticipantScope {
     return units === 'ALL' || units.has(h.unitId);
   }
 
-  async canReadPerson(auth: AuthContext, p: { unitId: string; workplaceId?: string | null }): Promise<boolean> {
+  async canReadPerson(auth: AuthContext, p: { id: string; unitId: string; workplaceId?: string | null }): Promise<boolean> {
+    if (auth.personIds.includes(p.id)) return true;
     if (p.workplaceId && this.staffOrganizations(auth).includes(p.workplaceId)) return true;
     const units = await this.readableUnits(auth);
     return units === 'ALL' || units.has(p.unitId);
