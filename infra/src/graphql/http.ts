@@ -18,7 +18,8 @@ export class HttpError extends Error {
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  // a refusal leaves the request readable, so the rest can be drained before the answer
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > limit) throw new HttpError(413, 'BAD_REQUEST', `Request body larger than ${limit} bytes`);
     chunks.push(chunk as Buffer);
@@ -54,29 +55,30 @@ export async function* limitedBody(req: IncomingMessage, limit: number): AsyncGe
 
 /**
  * Reads and discards what is left of a request body refused part-way, so that the answer reaches a
- * caller still sending (closing a connection with unread data resets it, answer and all). Gives up
- * and closes the connection after `limit` more bytes or `timeoutMs`.
+ * caller still sending (closing a connection with unread data resets it, answer and all). Stops
+ * after `limit` more bytes (and closes the connection), or once the caller has sent nothing for
+ * `idleMs` (a caller waiting for the answer before it sends gets it then; the connection closes after).
  */
-export async function drainRequest(req: IncomingMessage, limit = 64 * 1024 * 1024, timeoutMs = 10_000): Promise<void> {
+export async function drainRequest(req: IncomingMessage, limit = 64 * 1024 * 1024, idleMs = 1000): Promise<void> {
   if (req.complete || req.destroyed) return;
   await new Promise<void>((resolve) => {
     let size = 0;
+    let timer = setTimeout(() => done(), idleMs);
     const done = () => {
       clearTimeout(timer);
       req.off('data', onData);
+      req.pause();
       resolve();
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
+      clearTimeout(timer);
+      timer = setTimeout(() => done(), idleMs);
       if (size > limit) {
         req.destroy();
         done();
       }
     };
-    const timer = setTimeout(() => {
-      req.destroy();
-      done();
-    }, timeoutMs);
     req.on('data', onData);
     req.once('end', done);
     req.once('close', done);
@@ -138,14 +140,18 @@ export async function executeApollo<C extends BaseContext>(
  */
 export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, logger: Logger): http.Server {
   return http.createServer((req, res) => {
-    void handler(req, res).catch((err: unknown) => {
+    void handler(req, res).catch(async (err: unknown) => {
+      if ((err instanceof HttpError || err instanceof DomainError) && !req.complete && !res.headersSent) {
+        // the rest of the body was not read, so this connection cannot carry another request; read
+        // (and drop) what the caller is still sending first, so it receives the answer rather than a
+        // reset while it writes (drainRequest bounds both the bytes and the time)
+        res.setHeader('connection', 'close');
+        await drainRequest(req);
+      }
       if (err instanceof HttpError) {
-        // the rest of the body was not read, so this connection cannot carry another request
-        if (!req.complete) res.setHeader('connection', 'close');
         return sendGraphQLError(res, err.status, err.code, err.message);
       }
       if (err instanceof DomainError && !res.headersSent) {
-        if (!req.complete) res.setHeader('connection', 'close');
         const status = DOMAIN_ERROR_STATUS[String(err.extensions.code)] ?? 400;
         return sendJson(res, status, { errors: [{ message: err.message, extensions: err.extensions }] });
       }
