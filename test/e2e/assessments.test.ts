@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { collectTopic, createProvince, createUnit, eventually, gql, sql, stack, tokenFor, uniqueCode } from '../support/stack';
+import { collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { replicated, uploadEvidence } from '../support/recognition';
 
 const TOPIC = 'xhht.recognition.events';
 type Msg = { type: string; subject: string; data: Record<string, any> };
@@ -58,9 +59,7 @@ async function household(unitId: string) {
     input: { unitId, code: uniqueCode(), headName: 'Nguyễn Văn Bình' },
   });
   const id = data.registerHousehold.household.id as string;
-  await eventually(async () =>
-    (await sql('recognition', 'select 1 from participant_replica where id = $1', [id])).length ? true : undefined,
-  );
+  await replicated('participant_replica', [id]);
   return id;
 }
 
@@ -69,20 +68,8 @@ async function person(unitId: string) {
     input: { unitId, code: uniqueCode(), fullName: 'Lê Thị Hoa', birthYear: 1990, sex: 'FEMALE', occupationalGroup: 'FARMER' },
   });
   const id = data.registerPerson.person.id as string;
-  await eventually(async () =>
-    (await sql('recognition', 'select 1 from participant_replica where id = $1', [id])).length ? true : undefined,
-  );
+  await replicated('participant_replica', [id]);
   return id;
-}
-
-async function upload(token: string, body: Buffer, fileName: string, contentType: string) {
-  const res = await fetch(new URL('/files/evidence', stack().gatewayUrl), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'x-file-name': encodeURIComponent(fileName) },
-    body,
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; sha256: string };
 }
 
 const familyScores = (o: Record<string, number> = {}) =>
@@ -121,10 +108,10 @@ beforeAll(async () => {
     parentId: communeB.id,
     validFrom: '2025-07-01',
   });
-  for (const u of [province, communeA, communeB, villageA, villageB])
-    await eventually(async () =>
-      (await sql('recognition', 'select 1 from admin_unit_version_replica where unit_id = $1', [u.id])).length ? true : undefined,
-    );
+  await replicated(
+    'admin_unit_version_replica',
+    [province, communeA, communeB, villageA, villageB].map((u) => u.id),
+  );
   communeOfficerA = await tokenFor([{ role: 'COMMUNE_OFFICER', unitId: communeA.id }]);
   communeOfficerB = await tokenFor([{ role: 'COMMUNE_OFFICER', unitId: communeB.id }]);
   associationA = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: communeA.id }]);
@@ -221,7 +208,7 @@ describe('the assessment workflow through the gateway', () => {
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', messageKey: 'WRONG_ASSESSMENT_STATUS' });
     expect(early.errors?.[0]?.message).toContain('Đang tự đánh giá (DRAFT)');
 
-    const file = await upload(
+    const file = await uploadEvidence(
       communeOfficerA,
       Buffer.from('%PDF-1.4\n% giấy xác nhận của nhà trường\n'),
       'xac-nhan.pdf',
@@ -547,9 +534,7 @@ describe('the assessment workflow through the gateway', () => {
         input: { unitId: communeA.id, code: uniqueCode(), name: 'Trường THCS Tiên Du', type: 'SCHOOL' },
       })
     ).registerOrganization.organization.id as string;
-    await eventually(async () =>
-      (await sql('recognition', 'select 1 from participant_replica where id = $1', [org])).length ? true : undefined,
-    );
+    await replicated('participant_replica', [org]);
     const unitCycle = (
       await ok(OPEN_CYCLE, { input: { year: 2026, title: 'LEARNING_UNIT', subjectLevel: 'ORGANIZATION', decidingUnitId: communeA.id } })
     ).openRecognitionCycle.cycle.id;

@@ -1,18 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import { todayInVietnam } from '@xhht/infra';
 import { tinyPdf, tinyPng } from '../support/files';
-import {
-  citizenTokenFor,
-  collectTopic,
-  createProvince,
-  createUnit,
-  eventually,
-  gql,
-  sql,
-  stack,
-  tokenFor,
-  uniqueCode,
-} from '../support/stack';
+import { citizenTokenFor, collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { replicated, uploadEvidence } from '../support/recognition';
 
 /**
  * The whole recognition lifecycle of each of the five titles, through the public interface only:
@@ -129,23 +119,6 @@ async function ok<T = any>(query: string, variables: Record<string, unknown>, to
   return res.data as T;
 }
 
-/** Waits until recognition's replica has every id (participant_replica.id or admin_unit_version_replica.unit_id). */
-async function replicated(table: 'participant_replica' | 'admin_unit_version_replica', ids: string[]) {
-  const column = table === 'participant_replica' ? 'id' : 'unit_id';
-  await eventually(
-    async () => {
-      const [r] = await sql<{ n: number }>(
-        'recognition',
-        `select count(distinct ${column})::int as n from ${table} where ${column} = any($1::uuid[])`,
-        [ids],
-      );
-      return r!.n === ids.length ? true : undefined;
-    },
-    60000,
-    `${ids.join(', ')} in ${table}`,
-  );
-}
-
 /** A fresh commune and village of the suite's province, and an officer of the commune. */
 async function freshPlace(communeName: string, villageName: string): Promise<Place> {
   const commune = await createUnit({
@@ -173,16 +146,6 @@ async function registerHousehold(unitId: string, headName: string, token: string
     token,
   );
   return data.registerHousehold.household.id;
-}
-
-async function upload(token: string, body: Buffer, fileName: string, contentType: string) {
-  const res = await fetch(new URL('/files/evidence', stack().gatewayUrl), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'x-file-name': encodeURIComponent(fileName) },
-    body,
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; sha256: string };
 }
 
 const indicators = (set: CriteriaSet) => set.criteria.flatMap((c) => c.indicators);
@@ -468,8 +431,13 @@ describe('the whole recognition lifecycle of each title, through the gateway', (
       let evidence: { evidenceFileId?: string; url?: string };
       if (kind === 'file') {
         const file = indicatorCode.endsWith('1')
-          ? await upload(by, tinyPdf(`Minh chung ${indicatorCode} ${cycle.id}`), `Minh chứng ${indicatorCode}.pdf`, 'application/pdf')
-          : await upload(by, tinyPng([indicatorCode.length * 40, 90, 30]), `Ảnh ${indicatorCode}.png`, 'image/png');
+          ? await uploadEvidence(
+              by,
+              tinyPdf(`Minh chung ${indicatorCode} ${cycle.id}`),
+              `Minh chứng ${indicatorCode}.pdf`,
+              'application/pdf',
+            )
+          : await uploadEvidence(by, tinyPng([indicatorCode.length * 40, 90, 30]), `Ảnh ${indicatorCode}.png`, 'image/png');
         files.set(indicatorCode, file.sha256);
         evidence = { evidenceFileId: file.id };
       } else evidence = { url: `https://minhchung.example.vn/${cycle.id}/${indicatorCode}` };
