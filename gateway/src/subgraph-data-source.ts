@@ -20,7 +20,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly credential: GatewayCredential,
   ) {
-    super({ url });
+    // Node's own fetch (undici) honours the subgraph's Keep-Alive timeout and drops an idle connection
+    // before the server does; a pool that keeps it longer sends the next request into a socket the
+    // server is closing ("socket hang up")
+    super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

@@ -44,6 +44,15 @@ describe('what the operator and integrators rely on', () => {
     expect(bad.stderr).toMatch(/Unknown role EMPEROR/);
   });
 
+  it('services keep idle connections for 65 s and say so, so the gateway never sends into one being closed', async () => {
+    // with Node's default of 5 s, a request the gateway sent as the subgraph closed the connection
+    // failed with "socket hang up"; the gateway's fetch drops a connection a second before the hint
+    for (const url of [...Object.values(stack().serviceUrls), stack().gatewayUrl]) {
+      const res = await fetch(new URL('/healthz', url));
+      expect({ url, keepAlive: res.headers.get('keep-alive') }).toEqual({ url, keepAlive: 'timeout=65' });
+    }
+  });
+
   it('the gateway refuses a request body over its limit before doing any work', async () => {
     const res = await fetch(stack().gatewayUrl, {
       method: 'POST',

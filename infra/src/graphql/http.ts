@@ -139,7 +139,7 @@ export async function executeApollo<C extends BaseContext>(
  * become GraphQL-shaped refusals with their status, anything else is logged and answered as a masked 500.
  */
 export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, logger: Logger): http.Server {
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     void handler(req, res).catch(async (err: unknown) => {
       if ((err instanceof HttpError || err instanceof DomainError) && !req.complete && !res.headersSent) {
         // the rest of the body was not read, so this connection cannot carry another request; read
@@ -159,6 +159,11 @@ export function createHttpServer(handler: (req: IncomingMessage, res: ServerResp
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Lỗi hệ thống');
     });
   });
+  // longer than a client's idle pool is likely to keep a connection, so the server is not the one
+  // closing it just as a request is sent (a client that reads the Keep-Alive hint drops it a second early)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 export async function listen(server: http.Server, port: number): Promise<void> {
