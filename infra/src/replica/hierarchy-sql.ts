@@ -38,3 +38,25 @@ export const subtreeWithHistorySql = (t: HierarchyTables): string =>
      where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
    )
    select distinct id from tree`;
+
+/**
+ * `subtreeWithHistorySql` for many units at once: one row (root, id) per unit of each root's
+ * subtree. Two bindings: the roots (a uuid[] literal, see `uuidArray`), the date.
+ */
+export const subtreesWithHistorySql = (t: HierarchyTables): string =>
+  `with recursive edge(parent, child, f, t, eff) as (
+     select parent_id, unit_id, valid_from, valid_to, null::date from ${t.version} where parent_id is not null
+     union all
+     select s.unit_id, p.unit_id, null::date, null::date, c.effective_date
+     from ${t.changeUnit} s
+     join ${t.change} c on c.id = s.change_id
+     join ${t.changeUnit} p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
+     where s.role = 'SUCCESSOR'
+   ), tree(root, id, at) as (
+     select u.r, u.r, d.at from unnest(?::uuid[]) as u(r) cross join (select ?::date as at) d
+     union
+     select t.root, e.child, case when e.eff is null then t.at else e.eff - 1 end
+     from tree t join edge e on e.parent = t.id
+     where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
+   )
+   select distinct root, id from tree`;

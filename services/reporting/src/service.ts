@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { AdminUnitReplicaSchema, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import { AdminUnitReplicaSchema, eventTopic, participantReplicaHandlers, type ServiceDefinition } from '@xhht/infra';
 import { createLoaders, type ReportingLoaders } from './context';
 import { hierarchyHandlers } from './hierarchy/unit-statistics';
 import { migrations } from './migrations';
+import { recognitionFactHandlers } from './read-models/recognition-fact';
 import { resolvers } from './resolvers';
 
 /** The reporting subgraph: plans, targets, progress read models and reports. */
@@ -13,5 +14,9 @@ export const reportingService: ServiceDefinition<ReportingLoaders> = {
   entities: [AdminUnitReplicaSchema],
   migrations,
   createLoaders,
-  consumers: [{ groupId: 'xhht.reporting.hierarchy', topics: [eventTopic('org')], handlers: hierarchyHandlers }],
+  consumers: [
+    // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
+    { groupId: 'xhht.reporting.hierarchy', topics: [eventTopic('org')], handlers: { ...hierarchyHandlers, ...participantReplicaHandlers } },
+    { groupId: 'xhht.reporting.recognitions', topics: [eventTopic('recognition')], handlers: recognitionFactHandlers },
+  ],
 };

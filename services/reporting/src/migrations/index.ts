@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { adminUnitReplicaMigrations } from '@xhht/infra';
+import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/infra';
+import { recognitionFactMigrations } from '../read-models/recognition-fact';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
 import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
 
@@ -7,4 +8,6 @@ export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
   { name: 'Migration20261123002000UnitStatistics', class: Migration20261123002000UnitStatistics },
   { name: 'Migration20261123012000DropUnitStatistics', class: Migration20261123012000DropUnitStatistics },
+  ...participantReplicaMigrations,
+  ...recognitionFactMigrations,
 ];
