@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  ADMIN_UNIT_CHANGE_EVENTS,
   ADMIN_UNIT_CREATED,
   adminUnitReplicaMigrations,
   applyAdminUnitEvents,
@@ -9,6 +10,7 @@ import {
   initORM,
   newEvent,
   participantReplicaMigrations,
+  type AdminUnitChangedData,
   type CloudEvent,
   type MikroORM,
 } from '@xhht/infra';
@@ -215,5 +217,109 @@ describe('reporting read models', () => {
     // 2024: the 2024 titles, and the person born in 2007 is not yet an adult
     const y2024 = table(await indicatorCounts(fork(), [a!], 2024, '2026-09-01'));
     expect(y2024).toMatchObject({ 'A LEARNING_FAMILY_RATE': [1, 3], 'A LEARNING_CLAN_RATE': [1, 1], 'A LEARNING_CITIZEN_RATE': [0, 0] });
+  });
+  it('honours a merge both ways: the successor counts its predecessors, the old tree keeps its own figures', async () => {
+    const [province, a, b, c, village, hA1, hA2, hB1, hB2] = uuids(9);
+    const unit = (id: string, kind: string, parentId: string | null) =>
+      newEvent(
+        ADMIN_UNIT_CREATED,
+        id,
+        { id, code: `S${id.slice(0, 8)}`, name: `Đơn vị ${kind}`, kind, subtype: kind, parentId, validFrom: '2020-01-01', validTo: null },
+        at('2025-01-01'),
+      );
+    const version = (kind: string, parentId: string, validFrom: string, validTo: string | null) => ({
+      name: `Đơn vị ${kind}`,
+      kind,
+      subtype: kind,
+      parentId,
+      validFrom,
+      validTo,
+    });
+    const snapshot = (id: string, validFrom: string, validTo: string | null, versions: ReturnType<typeof version>[]) => ({
+      id,
+      code: `S${id.slice(0, 8)}`,
+      validFrom,
+      validTo,
+      versions,
+    });
+    const changeId = randomUUID();
+    const merge = newEvent<AdminUnitChangedData>(
+      ADMIN_UNIT_CHANGE_EVENTS.MERGE,
+      changeId,
+      {
+        change: {
+          id: changeId,
+          type: 'MERGE',
+          effectiveDate: '2025-07-01',
+          legalBasis: 'Nghị quyết 202/2025/QH15',
+          note: null,
+          units: [
+            { unitId: a!, role: 'PREDECESSOR', partial: false },
+            { unitId: b!, role: 'PREDECESSOR', partial: false },
+            { unitId: c!, role: 'SUCCESSOR', partial: false },
+          ],
+        },
+        units: [
+          snapshot(a!, '2020-01-01', '2025-06-30', [version('COMMUNE', province!, '2020-01-01', '2025-06-30')]),
+          snapshot(b!, '2020-01-01', '2025-06-30', [version('COMMUNE', province!, '2020-01-01', '2025-06-30')]),
+          snapshot(c!, '2025-07-01', null, [version('COMMUNE', province!, '2025-07-01', null)]),
+          snapshot(village!, '2020-01-01', null, [
+            version('VILLAGE', a!, '2020-01-01', '2025-06-30'),
+            version('VILLAGE', c!, '2025-07-01', null),
+          ]),
+        ],
+      },
+      at('2025-07-01'),
+    );
+    await inTx((em) =>
+      applyAdminUnitEvents(
+        [
+          unit(province!, 'PROVINCE', null),
+          unit(a!, 'COMMUNE', province!),
+          unit(b!, 'COMMUNE', province!),
+          unit(village!, 'VILLAGE', a!),
+          merge,
+        ],
+        em,
+      ),
+    );
+    // households of the village, and of commune B registered before the merge and never moved
+    const household = (id: string, unitId: string) =>
+      newEvent('vn.xhht.org.household.registered.v1', id, { id, unitId, code: `H${id.slice(0, 8)}` }, at('2025-02-01'));
+    await inTx((em) =>
+      applyParticipantEvents([household(hA1!, village!), household(hA2!, village!), household(hB1!, b!), household(hB2!, b!)], em),
+    );
+    const f2024 = (subject: string) => facts(randomUUID(), 'HOUSEHOLD', subject, 'LEARNING_FAMILY', 2024);
+    await inTx((em) =>
+      applyRecognitionEvents(
+        [granted(f2024(hA1!), '2025-01-10', '2025-01-10', '2028-01-09'), granted(f2024(hB1!), '2025-01-10', '2025-01-10', '2028-01-09')],
+        em,
+      ),
+    );
+
+    const family = async (unitIds: string[], asOf: string) =>
+      Object.fromEntries(
+        (await indicatorCounts(fork(), unitIds, 2024, asOf))
+          .filter((r) => r.indicator === 'LEARNING_FAMILY_RATE' || r.indicator === 'LEARNING_COMMUNITY_RATE')
+          .map((r) => [`${[province, a, b, c].indexOf(r.unitId)} ${r.indicator}`, [r.numerator, r.denominator]]),
+      );
+    // after the merge: the successor holds everything of its predecessors
+    expect(await family([province!, c!], '2026-01-01')).toEqual({
+      '0 LEARNING_FAMILY_RATE': [2, 4],
+      '0 LEARNING_COMMUNITY_RATE': [0, 1],
+      '3 LEARNING_FAMILY_RATE': [2, 4],
+      '3 LEARNING_COMMUNITY_RATE': [0, 1],
+    });
+    // before it: the old communes with their own figures, and the province their sum
+    expect(await family([province!, a!, b!, c!], '2025-03-01')).toEqual({
+      '0 LEARNING_FAMILY_RATE': [2, 4],
+      '0 LEARNING_COMMUNITY_RATE': [0, 1],
+      '1 LEARNING_FAMILY_RATE': [1, 2],
+      '1 LEARNING_COMMUNITY_RATE': [0, 1],
+      '2 LEARNING_FAMILY_RATE': [1, 2],
+      '2 LEARNING_COMMUNITY_RATE': [0, 0],
+      '3 LEARNING_FAMILY_RATE': [0, 0],
+      '3 LEARNING_COMMUNITY_RATE': [0, 0],
+    });
   });
 });
