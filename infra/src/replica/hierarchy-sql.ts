@@ -17,12 +17,9 @@ export const REPLICA_HIERARCHY_TABLES: HierarchyTables = {
   changeUnit: 'admin_unit_change_unit_replica',
 };
 
-/**
- * Ids of a unit and everything below it on a date, including units merged into any of them before
- * that day (each followed as it was the day before its merge). Two bindings: the unit id, the date.
- */
-export const subtreeWithHistorySql = (t: HierarchyTables): string =>
-  `with recursive edge(parent, child, f, t, eff) as (
+/** Parent → child edges of the hierarchy over time: versions, and successor → predecessor of each change (dated). */
+const edgesSql = (t: HierarchyTables): string =>
+  `edge(parent, child, f, t, eff) as (
      select parent_id, unit_id, valid_from, valid_to, null::date from ${t.version} where parent_id is not null
      union all
      select s.unit_id, p.unit_id, null::date, null::date, c.effective_date
@@ -30,12 +27,22 @@ export const subtreeWithHistorySql = (t: HierarchyTables): string =>
      join ${t.change} c on c.id = s.change_id
      join ${t.changeUnit} p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
      where s.role = 'SUCCESSOR'
-   ), tree(id, at) as (
+   )`;
+
+/** One step down: a version's child in force that day, or a predecessor as it was the day before its merge. */
+const STEP = `select e.child, case when e.eff is null then t.at else e.eff - 1 end
+     from tree t join edge e on e.parent = t.id
+     where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)`;
+
+/**
+ * Ids of a unit and everything below it on a date, including units merged into any of them before
+ * that day (each followed as it was the day before its merge). Two bindings: the unit id, the date.
+ */
+export const subtreeWithHistorySql = (t: HierarchyTables): string =>
+  `with recursive ${edgesSql(t)}, tree(id, at) as (
      select ?::uuid, ?::date
      union
-     select e.child, case when e.eff is null then t.at else e.eff - 1 end
-     from tree t join edge e on e.parent = t.id
-     where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
+     ${STEP}
    )
    select distinct id from tree`;
 
@@ -44,19 +51,9 @@ export const subtreeWithHistorySql = (t: HierarchyTables): string =>
  * subtree. Two bindings: the roots (a uuid[] literal, see `uuidArray`), the date.
  */
 export const subtreesWithHistorySql = (t: HierarchyTables): string =>
-  `with recursive edge(parent, child, f, t, eff) as (
-     select parent_id, unit_id, valid_from, valid_to, null::date from ${t.version} where parent_id is not null
-     union all
-     select s.unit_id, p.unit_id, null::date, null::date, c.effective_date
-     from ${t.changeUnit} s
-     join ${t.change} c on c.id = s.change_id
-     join ${t.changeUnit} p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
-     where s.role = 'SUCCESSOR'
-   ), tree(root, id, at) as (
+  `with recursive ${edgesSql(t)}, tree(root, id, at) as (
      select u.r, u.r, d.at from unnest(?::uuid[]) as u(r) cross join (select ?::date as at) d
      union
-     select t.root, e.child, case when e.eff is null then t.at else e.eff - 1 end
-     from tree t join edge e on e.parent = t.id
-     where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)
+     select t.root, ${STEP.slice('select '.length)}
    )
    select distinct root, id from tree`;
