@@ -3,6 +3,7 @@ import { AdminUnitReplicaSchema, eventTopic, type ServiceDefinition } from '@xhh
 import { createLoaders, type ReportingLoaders } from './context';
 import { hierarchyHandlers } from './hierarchy/unit-statistics';
 import { migrations } from './migrations';
+import { PlanSchema, PlanTargetSchema } from './plans/plan.entity';
 import { resolvers } from './resolvers';
 
 /** The reporting subgraph: plans, targets, progress read models and reports. */
@@ -10,7 +11,7 @@ export const reportingService: ServiceDefinition<ReportingLoaders> = {
   name: 'reporting',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema],
+  entities: [AdminUnitReplicaSchema, PlanSchema, PlanTargetSchema],
   migrations,
   createLoaders,
   consumers: [{ groupId: 'xhht.reporting.hierarchy', topics: [eventTopic('org')], handlers: hierarchyHandlers }],

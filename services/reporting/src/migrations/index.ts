@@ -2,9 +2,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations } from '@xhht/infra';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
 import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
+import { Migration20261205100000Plans } from './Migration20261205100000Plans';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
   { name: 'Migration20261123002000UnitStatistics', class: Migration20261123002000UnitStatistics },
   { name: 'Migration20261123012000DropUnitStatistics', class: Migration20261123012000DropUnitStatistics },
+  { name: 'Migration20261205100000Plans', class: Migration20261205100000Plans },
 ];
