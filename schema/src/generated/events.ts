@@ -1638,6 +1638,47 @@ export interface RecognitionRecognitionRevokedV1Data {
   revokedAt: string;
 }
 
+/**
+ * A plan set (or replaced) its target (chỉ tiêu) for one indicator, one unit and one year. Subject: the target id. Topic: xhht.reporting.events.
+ */
+export interface ReportingTargetSetV1Data {
+  /**
+   * The target: one per plan, indicator, unit and year
+   */
+  id: string;
+  planId: string;
+  /**
+   * e.g. 110/KH-UBND
+   */
+  planNumber: string;
+  /**
+   * The unit that issued the plan
+   */
+  issuingUnitId: string;
+  indicator:
+    | "LEARNING_FAMILY_RATE"
+    | "LEARNING_CLAN_RATE"
+    | "LEARNING_COMMUNITY_RATE"
+    | "LEARNING_UNIT_RATE"
+    | "LEARNING_CITIZEN_RATE_ADULTS"
+    | "LEARNING_CITIZEN_RATE_WORKERS"
+    | "LEARNING_CITIZEN_RATE_STAFF";
+  /**
+   * The unit the target applies to: the issuing unit or one below it
+   */
+  unitId: string;
+  year: number;
+  percentage: number;
+  /**
+   * The value replaced, null for a new target
+   */
+  previousPercentage: number | null;
+  /**
+   * The subject of the caller
+   */
+  setBy: string;
+}
+
 export interface EventDataByType {
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
@@ -1670,4 +1711,5 @@ export interface EventDataByType {
   'vn.xhht.recognition.recognition.expired.v1': RecognitionRecognitionExpiredV1Data;
   'vn.xhht.recognition.recognition.granted.v1': RecognitionRecognitionGrantedV1Data;
   'vn.xhht.recognition.recognition.revoked.v1': RecognitionRecognitionRevokedV1Data;
+  'vn.xhht.reporting.target.set.v1': ReportingTargetSetV1Data;
 }

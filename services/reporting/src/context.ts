@@ -1,9 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '@xhht/infra';
+import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { childUnitCountLoader } from './hierarchy/unit-statistics';
+import { planByIdLoader, targetsByPlanLoader } from './plans/plan.repository';
 
 export const createLoaders = (em: EntityManager) => ({
   childUnitCount: childUnitCountLoader(em),
+  /** Scope questions answered from the hierarchy replica, cached for the request. */
+  scope: new ReplicaScope(em),
+  planById: planByIdLoader(em),
+  targetsByPlan: targetsByPlanLoader(em),
 });
 export type ReportingLoaders = ReturnType<typeof createLoaders>;
 export type ReportingContext = ServiceContext<ReportingLoaders>;

@@ -2,8 +2,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DateScalar } from '@xhht/infra';
 import type { ReportingContext } from './context';
 import { hierarchyResolvers } from './hierarchy/hierarchy.resolvers';
+import { planResolvers } from './plans/plans.resolvers';
 
 export const resolvers: GraphQLResolverMap<ReportingContext> = {
   Date: DateScalar as unknown as GraphQLResolverMap<ReportingContext>[string],
   ...hierarchyResolvers,
+  ...planResolvers,
 };

@@ -3,6 +3,7 @@ import { AdminUnitReplicaSchema, eventTopic, participantReplicaHandlers, type Se
 import { createLoaders, type ReportingLoaders } from './context';
 import { hierarchyHandlers } from './hierarchy/unit-statistics';
 import { migrations } from './migrations';
+import { PlanSchema, PlanTargetSchema } from './plans/plan.entity';
 import { recognitionFactHandlers } from './read-models/recognition-fact';
 import { resolvers } from './resolvers';
 
@@ -11,7 +12,7 @@ export const reportingService: ServiceDefinition<ReportingLoaders> = {
   name: 'reporting',
   sdlDir: path.resolve(__dirname, '../src'),
   resolvers,
-  entities: [AdminUnitReplicaSchema],
+  entities: [AdminUnitReplicaSchema, PlanSchema, PlanTargetSchema],
   migrations,
   createLoaders,
   consumers: [

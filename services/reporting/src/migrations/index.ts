@@ -3,11 +3,13 @@ import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/
 import { recognitionFactMigrations } from '../read-models/recognition-fact';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
 import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
+import { Migration20261205100000Plans } from './Migration20261205100000Plans';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
   { name: 'Migration20261123002000UnitStatistics', class: Migration20261123002000UnitStatistics },
   { name: 'Migration20261123012000DropUnitStatistics', class: Migration20261123012000DropUnitStatistics },
   ...participantReplicaMigrations,
+  { name: 'Migration20261205100000Plans', class: Migration20261205100000Plans },
   ...recognitionFactMigrations,
 ];
