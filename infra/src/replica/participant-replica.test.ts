@@ -5,13 +5,8 @@ import { newEvent, type CloudEvent } from '../events/cloud-event';
 import { createLogger } from '../logger';
 import { AuthContext } from '../auth/auth-context';
 import { stack } from '../../../test/support/stack';
-import {
-  ADMIN_UNIT_CHANGE_EVENTS,
-  ADMIN_UNIT_CREATED,
-  adminUnitReplicaMigrations,
-  applyAdminUnitEvents,
-  type AdminUnitChangedData,
-} from './admin-unit-replica';
+import { communeMergeEvents } from '../../../test/support/hierarchy-events';
+import { adminUnitReplicaMigrations, applyAdminUnitEvents } from './admin-unit-replica';
 import { applyParticipantEvents, findParticipants, participantReplicaHandlers, participantReplicaMigrations } from './participant-replica';
 import { ReplicaScope } from './replica-scope';
 
@@ -131,83 +126,7 @@ describe('participant replica and replica scope', () => {
 
   it('covers a merged commune and its villages from the successor, and not from the predecessor after the merge', async () => {
     const [province, a, b, c, village] = uuids(5);
-    const unit = (id: string, name: string, kind: string, parentId: string | null, validTo: string | null = null) =>
-      newEvent(
-        ADMIN_UNIT_CREATED,
-        id,
-        { id, code: `S${id.slice(0, 8)}`, name, kind, subtype: kind, parentId, validFrom: '2020-01-01', validTo },
-        at('2025-01-01'),
-      );
-    const changeId = randomUUID();
-    const version = (name: string, kind: string, parentId: string | null, validFrom: string, validTo: string | null) => ({
-      name,
-      kind,
-      subtype: kind,
-      parentId,
-      validFrom,
-      validTo,
-    });
-    const merge = newEvent<AdminUnitChangedData>(
-      ADMIN_UNIT_CHANGE_EVENTS.MERGE,
-      changeId,
-      {
-        change: {
-          id: changeId,
-          type: 'MERGE',
-          effectiveDate: '2025-07-01',
-          legalBasis: 'Nghị quyết 202/2025/QH15',
-          note: null,
-          units: [
-            { unitId: a, role: 'PREDECESSOR', partial: false },
-            { unitId: b, role: 'PREDECESSOR', partial: false },
-            { unitId: c, role: 'SUCCESSOR', partial: false },
-          ],
-        },
-        units: [
-          {
-            id: a,
-            code: `S${a.slice(0, 8)}`,
-            validFrom: '2020-01-01',
-            validTo: '2025-06-30',
-            versions: [version('Xã A', 'COMMUNE', province, '2020-01-01', '2025-06-30')],
-          },
-          {
-            id: b,
-            code: `S${b.slice(0, 8)}`,
-            validFrom: '2020-01-01',
-            validTo: '2025-06-30',
-            versions: [version('Xã B', 'COMMUNE', province, '2020-01-01', '2025-06-30')],
-          },
-          {
-            id: c,
-            code: `S${c.slice(0, 8)}`,
-            validFrom: '2025-07-01',
-            validTo: null,
-            versions: [version('Xã C', 'COMMUNE', province, '2025-07-01', null)],
-          },
-          {
-            id: village,
-            code: `S${village.slice(0, 8)}`,
-            validFrom: '2020-01-01',
-            validTo: null,
-            versions: [version('Thôn 1', 'VILLAGE', a, '2020-01-01', '2025-06-30'), version('Thôn 1', 'VILLAGE', c, '2025-07-01', null)],
-          },
-        ],
-      },
-      at('2025-07-01'),
-    );
-    await inTx((em) =>
-      applyAdminUnitEvents(
-        [
-          unit(province, 'Tỉnh', 'PROVINCE', null),
-          unit(a, 'Xã A', 'COMMUNE', province),
-          unit(b, 'Xã B', 'COMMUNE', province),
-          unit(village, 'Thôn 1', 'VILLAGE', a),
-          merge,
-        ],
-        em,
-      ),
-    );
+    await inTx((em) => applyAdminUnitEvents(communeMergeEvents({ province, a, b, c, village }), em));
     const officer = (unitId: string) => new AuthContext({ subject: 'u', roles: [{ role: 'COMMUNE_OFFICER', unitId }] });
     const scope = new ReplicaScope(fork());
     expect(await scope.covers(officer(c), ['COMMUNE_OFFICER'], [village, a, b, c])).toBe(true);

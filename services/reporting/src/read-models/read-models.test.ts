@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  ADMIN_UNIT_CHANGE_EVENTS,
   ADMIN_UNIT_CREATED,
   adminUnitReplicaMigrations,
   applyAdminUnitEvents,
@@ -10,11 +9,11 @@ import {
   initORM,
   newEvent,
   participantReplicaMigrations,
-  type AdminUnitChangedData,
   type CloudEvent,
   type MikroORM,
 } from '@xhht/infra';
 import { stack } from '../../../../test/support/stack';
+import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
 import { indicatorCounts, type IndicatorCount } from './indicator-counts';
 import {
   applyRecognitionEvents,
@@ -220,69 +219,7 @@ describe('reporting read models', () => {
   });
   it('honours a merge both ways: the successor counts its predecessors, the old tree keeps its own figures', async () => {
     const [province, a, b, c, village, hA1, hA2, hB1, hB2] = uuids(9);
-    const unit = (id: string, kind: string, parentId: string | null) =>
-      newEvent(
-        ADMIN_UNIT_CREATED,
-        id,
-        { id, code: `S${id.slice(0, 8)}`, name: `Đơn vị ${kind}`, kind, subtype: kind, parentId, validFrom: '2020-01-01', validTo: null },
-        at('2025-01-01'),
-      );
-    const version = (kind: string, parentId: string, validFrom: string, validTo: string | null) => ({
-      name: `Đơn vị ${kind}`,
-      kind,
-      subtype: kind,
-      parentId,
-      validFrom,
-      validTo,
-    });
-    const snapshot = (id: string, validFrom: string, validTo: string | null, versions: ReturnType<typeof version>[]) => ({
-      id,
-      code: `S${id.slice(0, 8)}`,
-      validFrom,
-      validTo,
-      versions,
-    });
-    const changeId = randomUUID();
-    const merge = newEvent<AdminUnitChangedData>(
-      ADMIN_UNIT_CHANGE_EVENTS.MERGE,
-      changeId,
-      {
-        change: {
-          id: changeId,
-          type: 'MERGE',
-          effectiveDate: '2025-07-01',
-          legalBasis: 'Nghị quyết 202/2025/QH15',
-          note: null,
-          units: [
-            { unitId: a!, role: 'PREDECESSOR', partial: false },
-            { unitId: b!, role: 'PREDECESSOR', partial: false },
-            { unitId: c!, role: 'SUCCESSOR', partial: false },
-          ],
-        },
-        units: [
-          snapshot(a!, '2020-01-01', '2025-06-30', [version('COMMUNE', province!, '2020-01-01', '2025-06-30')]),
-          snapshot(b!, '2020-01-01', '2025-06-30', [version('COMMUNE', province!, '2020-01-01', '2025-06-30')]),
-          snapshot(c!, '2025-07-01', null, [version('COMMUNE', province!, '2025-07-01', null)]),
-          snapshot(village!, '2020-01-01', null, [
-            version('VILLAGE', a!, '2020-01-01', '2025-06-30'),
-            version('VILLAGE', c!, '2025-07-01', null),
-          ]),
-        ],
-      },
-      at('2025-07-01'),
-    );
-    await inTx((em) =>
-      applyAdminUnitEvents(
-        [
-          unit(province!, 'PROVINCE', null),
-          unit(a!, 'COMMUNE', province!),
-          unit(b!, 'COMMUNE', province!),
-          unit(village!, 'VILLAGE', a!),
-          merge,
-        ],
-        em,
-      ),
-    );
+    await inTx((em) => applyAdminUnitEvents(communeMergeEvents({ province: province!, a: a!, b: b!, c: c!, village: village! }), em));
     // households of the village, and of commune B registered before the merge and never moved
     const household = (id: string, unitId: string) =>
       newEvent('vn.xhht.org.household.registered.v1', id, { id, unitId, code: `H${id.slice(0, 8)}` }, at('2025-02-01'));
