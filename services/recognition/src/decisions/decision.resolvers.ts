@@ -1,12 +1,10 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { connection, isUuid, notFound, pageWindow, parseInput, todayInVietnam, type PageArgs } from '@xhht/infra';
 import type { RecognitionContext } from '../context';
-import { LEVEL_NAMES } from '../recognitions/recognition.resolvers';
+import { RESULT_LEVEL_NAMES, RESULT_LEVELS } from '../criteria/criteria-definition';
 import { requireDecidingAuthority } from '../authority/deciding-authority';
 import { listDecisions, type RecognitionDecision } from './decision.repository';
 import { checkDecisionDate, findDecisionCycle, issueDecision, issueDecisionInput } from './issue-decision';
-
-const LEVEL_ORDER = ['ACHIEVED', 'LEVEL_1', 'LEVEL_2'];
 
 export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
   RecognitionDecision: {
@@ -14,7 +12,11 @@ export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
     decidingUnit: (d: RecognitionDecision) => ({ __typename: 'AdminUnit', id: d.decidingUnitId }),
     cycle: (d: RecognitionDecision, _: unknown, ctx: RecognitionContext) => ctx.loaders.cycleById.load(d.cycleId),
     levelCounts: (d: RecognitionDecision) =>
-      LEVEL_ORDER.filter((l) => d.levelCounts[l]).map((level) => ({ level, levelName: LEVEL_NAMES[level], count: d.levelCounts[level] })),
+      RESULT_LEVELS.filter((l) => d.levelCounts[l]).map((level) => ({
+        level,
+        levelName: RESULT_LEVEL_NAMES[level],
+        count: d.levelCounts[level],
+      })),
     recognitions: async (d: RecognitionDecision, args: PageArgs, ctx: RecognitionContext) => {
       const page = pageWindow(args);
       const { rows, total } = await ctx.loaders.recognitionsByDecision(ctx.auth).for(page).load(d.id);

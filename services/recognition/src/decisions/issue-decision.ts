@@ -11,10 +11,8 @@ import {
 } from '../recognitions/recognition.events';
 import { sqlEvents } from '../recognitions/sql-events';
 import { LEARNING_TITLES } from '../titles/learning-titles';
+import { RESULT_LEVELS } from '../criteria/criteria-definition';
 import { findDecision, type RecognitionDecision } from './decision.repository';
-
-const LEVELS = ['ACHIEVED', 'LEVEL_1', 'LEVEL_2'] as const;
-export type RecognitionLevel = (typeof LEVELS)[number];
 
 const isoDate = isoDateInput;
 
@@ -27,7 +25,7 @@ export const issueDecisionInput = z
     signerTitle: z.string().trim().min(1).max(200),
     allApproved: z.boolean().nullish(),
     subjects: z
-      .array(z.object({ assessmentId: z.string().uuid(), level: z.enum(LEVELS).nullish() }))
+      .array(z.object({ assessmentId: z.string().uuid(), level: z.enum(RESULT_LEVELS).nullish() }))
       .min(1)
       .max(200_000)
       .nullish(),

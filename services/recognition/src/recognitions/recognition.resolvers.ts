@@ -3,6 +3,7 @@ import { connection, forbidden, isUuid, pageWindow, parseInput, todayInVietnam, 
 import type { RecognitionContext } from '../context';
 import { requireDecidingAuthority } from '../authority/deciding-authority';
 import { LEARNING_TITLES } from '../titles/learning-titles';
+import { RESULT_LEVEL_NAMES, type ResultLevel } from '../criteria/criteria-definition';
 import { expireRecognitions } from './expiry';
 import {
   effectiveStatus,
@@ -14,8 +15,6 @@ import {
   type RecognitionFilter,
 } from './recognition.repository';
 import { recognitionWithCycle, revokeInput, revokeRecognition } from './revoke';
-
-export const LEVEL_NAMES: Record<string, string> = { ACHIEVED: 'Đạt', LEVEL_1: 'Mức 1 (Khá)', LEVEL_2: 'Mức 2 (Tốt)' };
 
 const SUBJECT_TYPES: Record<string, string> = {
   HOUSEHOLD: 'Household',
@@ -57,7 +56,7 @@ export const recognitionResolvers: GraphQLResolverMap<RecognitionContext> = {
     person: reference('PERSON'),
     adminUnit: reference('ADMIN_UNIT'),
     titleName: (r: Recognition) => LEARNING_TITLES.find((t) => t.title === r.title)?.name ?? r.title,
-    levelName: (r: Recognition) => LEVEL_NAMES[r.level] ?? r.level,
+    levelName: (r: Recognition) => RESULT_LEVEL_NAMES[r.level as ResultLevel] ?? r.level,
     status: (r: Recognition) => effectiveStatus(r),
     validOn: (r: Recognition, args: { asOf?: string | null }) => isValidOn(r, args.asOf ?? todayInVietnam()),
   },
