@@ -1,19 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery, REPLICA_HIERARCHY_TABLES, subtreesWithHistorySql, uuidArray } from '@xhht/infra';
+import type { Indicator } from '../plans/indicators';
 
-/** The indicators computed from the read models (domain.md §3), each a numerator over a denominator. */
-export const INDICATORS = [
+/**
+ * The plan indicators (plans/indicators.ts) the read models count so far; the Learning Citizen
+ * rates among workers and among staff need workplaces and titles joined, and come later.
+ */
+export const COUNTED_INDICATORS = [
   'LEARNING_FAMILY_RATE',
   'LEARNING_CLAN_RATE',
   'LEARNING_COMMUNITY_RATE',
   'LEARNING_UNIT_RATE',
-  'LEARNING_CITIZEN_RATE',
-] as const;
-export type Indicator = (typeof INDICATORS)[number];
+  'LEARNING_CITIZEN_RATE_ADULTS',
+] as const satisfies readonly Indicator[];
+type CountedIndicator = (typeof COUNTED_INDICATORS)[number];
 
 export interface IndicatorCount {
   unitId: string;
-  indicator: Indicator;
+  indicator: CountedIndicator;
   numerator: number;
   denominator: number;
 }
@@ -29,7 +33,7 @@ export const ADULT_AGE = 18;
  * - LEARNING_CLAN_RATE: clans (by home commune) holding LEARNING_CLAN ÷ clans;
  * - LEARNING_COMMUNITY_RATE: villages existing on `asOf` holding LEARNING_COMMUNITY ÷ villages;
  * - LEARNING_UNIT_RATE: organizations holding LEARNING_UNIT ÷ organizations;
- * - LEARNING_CITIZEN_RATE: adults (born in `year` − 18 or before) holding LEARNING_CITIZEN ÷ adults.
+ * - LEARNING_CITIZEN_RATE_ADULTS: adults (born in `year` − 18 or before) holding LEARNING_CITIZEN ÷ adults.
  *
  * A title counts when its recognition is for `year`, is not revoked, and its validity period covers
  * `asOf` (an expired one still counts for a day it was valid). Units below are taken on `asOf`
@@ -44,7 +48,7 @@ export async function indicatorCounts(
   asOf: string,
 ): Promise<IndicatorCount[]> {
   if (unitIds.length === 0) return [];
-  const rows = await rawQuery<{ unit_id: string; indicator: Indicator; numerator: number; denominator: number }[]>(
+  const rows = await rawQuery<{ unit_id: string; indicator: CountedIndicator; numerator: number; denominator: number }[]>(
     em,
     `with sub as (${subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES)}),
      valid as (
@@ -55,7 +59,7 @@ export async function indicatorCounts(
        ('HOUSEHOLD', 'LEARNING_FAMILY', 'LEARNING_FAMILY_RATE'),
        ('CLAN', 'LEARNING_CLAN', 'LEARNING_CLAN_RATE'),
        ('ORGANIZATION', 'LEARNING_UNIT', 'LEARNING_UNIT_RATE'),
-       ('PERSON', 'LEARNING_CITIZEN', 'LEARNING_CITIZEN_RATE')
+       ('PERSON', 'LEARNING_CITIZEN', 'LEARNING_CITIZEN_RATE_ADULTS')
      ),
      participants as (
        select s.root, k.indicator, count(*)::int as denominator, count(v.subject_id)::int as numerator
@@ -90,7 +94,7 @@ export async function indicatorCounts(
       asOf,
       asOf,
       uuidArray([...new Set(unitIds)]),
-      `{${INDICATORS.join(',')}}`,
+      `{${COUNTED_INDICATORS.join(',')}}`,
     ],
   );
   return rows.map((r) => ({ unitId: r.unit_id, indicator: r.indicator, numerator: r.numerator, denominator: r.denominator }));

@@ -196,17 +196,17 @@ describe('reporting read models', () => {
       'A LEARNING_CLAN_RATE': [0, 1],
       'A LEARNING_COMMUNITY_RATE': [1, 1],
       'A LEARNING_UNIT_RATE': [1, 1],
-      'A LEARNING_CITIZEN_RATE': [1, 1],
+      'A LEARNING_CITIZEN_RATE_ADULTS': [1, 1],
       'B LEARNING_FAMILY_RATE': [1, 1],
       'B LEARNING_CLAN_RATE': [0, 0],
       'B LEARNING_COMMUNITY_RATE': [0, 1],
       'B LEARNING_UNIT_RATE': [0, 0],
-      'B LEARNING_CITIZEN_RATE': [0, 0],
+      'B LEARNING_CITIZEN_RATE_ADULTS': [0, 0],
       'P LEARNING_FAMILY_RATE': [2, 4],
       'P LEARNING_CLAN_RATE': [0, 1],
       'P LEARNING_COMMUNITY_RATE': [1, 2],
       'P LEARNING_UNIT_RATE': [1, 1],
-      'P LEARNING_CITIZEN_RATE': [1, 1],
+      'P LEARNING_CITIZEN_RATE_ADULTS': [1, 1],
     });
     // while it was valid, the expired title counted; before any decision, nothing did
     const march = table(await indicatorCounts(fork(), [a!], 2025, '2026-03-01'));
@@ -215,7 +215,11 @@ describe('reporting read models', () => {
     expect(before['A LEARNING_FAMILY_RATE']).toEqual([0, 3]);
     // 2024: the 2024 titles, and the person born in 2007 is not yet an adult
     const y2024 = table(await indicatorCounts(fork(), [a!], 2024, '2026-09-01'));
-    expect(y2024).toMatchObject({ 'A LEARNING_FAMILY_RATE': [1, 3], 'A LEARNING_CLAN_RATE': [1, 1], 'A LEARNING_CITIZEN_RATE': [0, 0] });
+    expect(y2024).toMatchObject({
+      'A LEARNING_FAMILY_RATE': [1, 3],
+      'A LEARNING_CLAN_RATE': [1, 1],
+      'A LEARNING_CITIZEN_RATE_ADULTS': [0, 0],
+    });
   });
   it('honours a merge both ways: the successor counts its predecessors, the old tree keeps its own figures', async () => {
     const [province, a, b, c, village, hA1, hA2, hB1, hB2] = uuids(9);
