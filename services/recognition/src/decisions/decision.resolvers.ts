@@ -3,8 +3,9 @@ import { connection, isUuid, notFound, pageWindow, parseInput, todayInVietnam, t
 import type { RecognitionContext } from '../context';
 import { RESULT_LEVEL_NAMES, RESULT_LEVELS } from '../criteria/criteria-definition';
 import { requireDecidingAuthority } from '../authority/deciding-authority';
+import { findCycle } from '../cycles/cycle.repository';
 import { listDecisions, type RecognitionDecision } from './decision.repository';
-import { checkDecisionDate, findDecisionCycle, issueDecision, issueDecisionInput } from './issue-decision';
+import { checkDecisionDate, issueDecision, issueDecisionInput } from './issue-decision';
 
 export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
   RecognitionDecision: {
@@ -41,7 +42,7 @@ export const decisionResolvers: GraphQLResolverMap<RecognitionContext> = {
   Mutation: {
     issueRecognitionDecision: async (_: unknown, args: { input: unknown }, ctx: RecognitionContext) => {
       const input = parseInput(issueDecisionInput, args.input);
-      const cycle = await findDecisionCycle(ctx.em, input.cycleId);
+      const cycle = await findCycle(ctx.em, input.cycleId);
       if (!cycle) throw notFound('Không tìm thấy đợt xét công nhận', 'CYCLE_NOT_FOUND', ['input', 'cycleId']);
       await requireDecidingAuthority(ctx.em, ctx.auth, ctx.loaders.scope, {
         title: cycle.title,

@@ -12,6 +12,7 @@ import {
 import { sqlEvents } from '../recognitions/sql-events';
 import { LEARNING_TITLES } from '../titles/learning-titles';
 import { RESULT_LEVELS } from '../criteria/criteria-definition';
+import type { RecognitionCycle } from '../cycles/recognition-cycle.entity';
 import { findDecision, type RecognitionDecision } from './decision.repository';
 
 const isoDate = isoDateInput;
@@ -37,27 +38,7 @@ export const issueDecisionInput = z
 export type IssueDecisionInput = z.infer<typeof issueDecisionInput>;
 
 /** A cycle as a decision needs it. */
-export interface DecisionCycle {
-  id: string;
-  year: number;
-  title: string;
-  subjectLevel: string;
-  decidingUnitId: string;
-  submissionDeadline: string;
-  decisionDeadline: string;
-  validityMonths: number;
-}
-
-export async function findDecisionCycle(em: EntityManager, id: string): Promise<DecisionCycle | null> {
-  const [c] = await rawQuery<DecisionCycle[]>(
-    em,
-    `select id, year, title, subject_level as "subjectLevel", deciding_unit_id as "decidingUnitId",
-       submission_deadline::text as "submissionDeadline", decision_deadline::text as "decisionDeadline", validity_months as "validityMonths"
-     from recognition_cycle where id = ?`,
-    [id],
-  );
-  return c ?? null;
-}
+type DecisionCycle = RecognitionCycle;
 
 /** Checks that need no transaction: the date against today and the cycle. */
 export function checkDecisionDate(input: IssueDecisionInput, cycle: DecisionCycle): void {
