@@ -17,6 +17,19 @@ export const REPLICA_HIERARCHY_TABLES: HierarchyTables = {
   changeUnit: 'admin_unit_change_unit_replica',
 };
 
+/**
+ * CTE `line(id)`: a unit and every unit it lives on in through the recorded changes (its successors,
+ * theirs, …), whatever their dates. One binding: the unit id.
+ */
+export const successorLineSql = (t: HierarchyTables): string =>
+  `line(id) as (
+     select ?::uuid
+     union
+     select s.unit_id from line l
+     join ${t.changeUnit} p on p.unit_id = l.id and p.role = 'PREDECESSOR'
+     join ${t.changeUnit} s on s.change_id = p.change_id and s.role = 'SUCCESSOR'
+   )`;
+
 /** Parent → child edges of the hierarchy over time: versions, and successor → predecessor of each change (dated). */
 const edgesSql = (t: HierarchyTables): string =>
   `edge(parent, child, f, t, eff) as (

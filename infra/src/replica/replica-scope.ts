@@ -5,7 +5,7 @@ import { forbidden } from '../errors';
 import { rawQuery } from '../db/raw-query';
 import { uuidArray } from '../db/sql-arrays';
 import { todayInVietnam } from '../graphql/scalars';
-import { REPLICA_HIERARCHY_TABLES, subtreeWithHistorySql } from './hierarchy-sql';
+import { REPLICA_HIERARCHY_TABLES, subtreeWithHistorySql, successorLineSql } from './hierarchy-sql';
 
 /**
  * "Is the target inside the caller's scope, as of now" (architecture.md, Auth), answered from the
@@ -85,13 +85,7 @@ export class ReplicaScope {
   async enclosingUnit(unitId: string, kind: string, asOf: string): Promise<string | null> {
     const rows = await rawQuery<{ id: string }[]>(
       this.em,
-      `with recursive line(id) as (
-         select ?::uuid
-         union
-         select s.unit_id from line l
-         join admin_unit_change_unit_replica p on p.unit_id = l.id and p.role = 'PREDECESSOR'
-         join admin_unit_change_unit_replica s on s.change_id = p.change_id and s.role = 'SUCCESSOR'
-       ), living as (
+      `with recursive ${successorLineSql(REPLICA_HIERARCHY_TABLES)}, living as (
          select v.unit_id as id, v.kind, v.parent_id from line l
          join admin_unit_version_replica v on v.unit_id = l.id
          where v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)

@@ -1,5 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ORG_HIERARCHY_TABLES, rawQuery, subtreeWithHistorySql, textArray, uuidArray, type AdminUnitSnapshot } from '@xhht/infra';
+import {
+  ORG_HIERARCHY_TABLES,
+  rawQuery,
+  subtreeWithHistorySql,
+  successorLineSql,
+  textArray,
+  uuidArray,
+  type AdminUnitSnapshot,
+} from '@xhht/infra';
 import type { AdminUnitKind, AdminUnitSubtype } from './admin-unit-kind';
 
 /** A unit as it stood on one date: identity and lifetime plus the version in force that day. */
@@ -85,13 +93,7 @@ export async function subtreeWithHistory(em: EntityManager, unitId: string, asOf
  */
 export async function currentSuccessors(em: EntityManager, unitId: string, asOf: string): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
-    `with recursive line(id) as (
-       select ?::uuid
-       union
-       select s.unit_id from line l
-       join admin_unit_change_unit p on p.unit_id = l.id and p.role = 'PREDECESSOR'
-       join admin_unit_change_unit s on s.change_id = p.change_id and s.role = 'SUCCESSOR'
-     )
+    `with recursive ${successorLineSql(ORG_HIERARCHY_TABLES)}
      select u.id from line l join admin_unit u on u.id = l.id
      where u.valid_from <= ?::date and (u.valid_to is null or u.valid_to >= ?::date)`,
     [unitId, asOf, asOf],
