@@ -139,6 +139,10 @@ describe('participant replica and replica scope', () => {
     expect(
       await scope.covers(new AuthContext({ subject: 'admin', roles: [{ role: 'SYSTEM_ADMIN' }] }), ['COMMUNE_OFFICER'], [village]),
     ).toBe(true);
+    // many subtrees in one statement give what one subtree at a time gives
+    const many = await scope.subtreesOf([c, province, b], '2026-01-01');
+    for (const id of [c, province, b]) expect([...many.get(id)!].sort()).toEqual((await scope.subtree(id, '2026-01-01')).sort());
+    expect([...many.get(c)!].sort()).toEqual([a, b, c, village].sort());
     const covered = await scope.coveredUnits(officer(c), ['COMMUNE_OFFICER']);
     expect(covered !== 'ALL' && [...covered].sort()).toEqual([a, b, c, village].sort());
 

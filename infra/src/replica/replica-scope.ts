@@ -5,7 +5,7 @@ import { forbidden } from '../errors';
 import { rawQuery } from '../db/raw-query';
 import { uuidArray } from '../db/sql-arrays';
 import { todayInVietnam } from '../graphql/scalars';
-import { REPLICA_HIERARCHY_TABLES, subtreeWithHistorySql, successorLineSql } from './hierarchy-sql';
+import { REPLICA_HIERARCHY_TABLES, subtreesWithHistorySql, subtreeWithHistorySql, successorLineSql } from './hierarchy-sql';
 
 /**
  * "Is the target inside the caller's scope, as of now" (architecture.md, Auth), answered from the
@@ -35,6 +35,18 @@ export class ReplicaScope {
   async subtree(unitId: string, asOf: string): Promise<string[]> {
     const rows = await rawQuery<{ id: string }[]>(this.em, subtreeWithHistorySql(REPLICA_HIERARCHY_TABLES), [unitId, asOf]);
     return rows.map((r) => r.id);
+  }
+
+  /** `subtree` for many units with one statement: each unit's subtree on `asOf`, by unit. */
+  async subtreesOf(unitIds: readonly string[], asOf: string): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(unitIds.map((id) => [id, []]));
+    if (unitIds.length === 0) return out;
+    const rows = await rawQuery<{ root: string; id: string }[]>(this.em, subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES), [
+      uuidArray(unitIds),
+      asOf,
+    ]);
+    for (const r of rows) out.get(r.root)?.push(r.id);
+    return out;
   }
 
   /** Units the caller covers through one of `roles`, or 'ALL' for administrators; for filtering lists. */

@@ -183,8 +183,8 @@ export const recognitionsByUnit = (em: EntityManager, auth: AuthContext, scope: 
         const today = todayInVietnam();
         const keys: string[] = [];
         const members: string[] = [];
-        for (const unitId of unitIds) {
-          for (const m of await scope.subtree(unitId, today)) {
+        for (const [unitId, subtree] of await scope.subtreesOf(unitIds, today)) {
+          for (const m of subtree) {
             keys.push(unitId);
             members.push(m);
           }
