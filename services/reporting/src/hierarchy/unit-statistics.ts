@@ -1,9 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { adminUnitReplicaHandlers, todayInVietnam, type InboxHandler, uuidArray } from '@xhht/infra';
-
-/** Reporting's copy of the hierarchy with its history, fed only by org's events. */
-export const hierarchyHandlers: Record<string, InboxHandler> = adminUnitReplicaHandlers;
+import { todayInVietnam, uuidArray } from '@xhht/infra';
 
 /** Direct children of each unit today, counted from the replica in one query per request. */
 export const childUnitCountLoader = (em: EntityManager) =>

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/infra';
+import { progressTallyMigrations } from '../progress/progress-tally';
 import { recognitionFactMigrations } from '../read-models/recognition-fact';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
 import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   ...participantReplicaMigrations,
   { name: 'Migration20261205100000Plans', class: Migration20261205100000Plans },
   ...recognitionFactMigrations,
+  ...progressTallyMigrations,
 ];
