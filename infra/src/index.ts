@@ -33,3 +33,4 @@ export * from './db/sql-arrays';
 export * from './db/raw-query';
 export * from './db/audited';
 export * from './cli/run-main';
+export * from './text/vocabulary';

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { childUnitCountLoader } from './hierarchy/unit-statistics';
 import { planByIdLoader, targetsByPlanLoader } from './plans/plan.repository';
+import { progressLoader } from './progress/progress.resolvers';
 
 export const createLoaders = (em: EntityManager) => ({
   childUnitCount: childUnitCountLoader(em),
@@ -9,6 +10,7 @@ export const createLoaders = (em: EntityManager) => ({
   scope: new ReplicaScope(em),
   planById: planByIdLoader(em),
   targetsByPlan: targetsByPlanLoader(em),
+  progress: progressLoader(em),
 });
 export type ReportingLoaders = ReturnType<typeof createLoaders>;
 export type ReportingContext = ServiceContext<ReportingLoaders>;

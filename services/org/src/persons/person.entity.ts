@@ -1,20 +1,11 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { Audited, auditedProperties } from '@xhht/infra';
+import { Audited, auditedProperties, OCCUPATIONAL_GROUPS, OCCUPATIONAL_GROUP_NAMES, type OccupationalGroup } from '@xhht/infra';
 
 export const SEXES = ['FEMALE', 'MALE'] as const;
 export type Sex = (typeof SEXES)[number];
 export const SEX_NAMES: Record<Sex, string> = { FEMALE: 'Nữ', MALE: 'Nam' };
 
-export const OCCUPATIONAL_GROUPS = ['FARMER', 'WORKER', 'OFFICIAL', 'TEACHER', 'STUDENT', 'OTHER'] as const;
-export type OccupationalGroup = (typeof OCCUPATIONAL_GROUPS)[number];
-export const OCCUPATIONAL_GROUP_NAMES: Record<OccupationalGroup, string> = {
-  FARMER: 'Nông dân',
-  WORKER: 'Công nhân',
-  OFFICIAL: 'Cán bộ, công chức, viên chức',
-  TEACHER: 'Giáo viên',
-  STUDENT: 'Học sinh, sinh viên',
-  OTHER: 'Khác',
-};
+export { OCCUPATIONAL_GROUPS, OCCUPATIONAL_GROUP_NAMES, type OccupationalGroup };
 
 /** A person (công dân). Name and birth year are personal data: readable only within scope, never in events. */
 export class Person extends Audited {

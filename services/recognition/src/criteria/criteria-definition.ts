@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEVEL_ORDER, RESULT_LEVELS, RESULT_LEVEL_NAMES, type ResultLevel } from '@xhht/infra';
 
 /**
  * The content of a criteria set (bộ tiêu chí) as data: criteria (tiêu chí) → indicators (chỉ tiêu),
@@ -6,11 +7,7 @@ import { z } from 'zod';
  * every write, and read by the pure evaluator in criteria-engine.ts.
  */
 
-export const RESULT_LEVELS = ['ACHIEVED', 'LEVEL_1', 'LEVEL_2'] as const;
-export type ResultLevel = (typeof RESULT_LEVELS)[number];
-export const RESULT_LEVEL_NAMES: Record<ResultLevel, string> = { ACHIEVED: 'Đạt', LEVEL_1: 'Mức 1 (Khá)', LEVEL_2: 'Mức 2 (Tốt)' };
-/** Lower levels first: a level is reached only when every level below it is reached too. */
-export const LEVEL_ORDER: Record<ResultLevel, number> = { ACHIEVED: 0, LEVEL_1: 1, LEVEL_2: 2 };
+export { LEVEL_ORDER, RESULT_LEVELS, RESULT_LEVEL_NAMES, type ResultLevel };
 
 const CODE = z
   .string()

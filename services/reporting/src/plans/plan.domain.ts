@@ -12,6 +12,7 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  uuidArray,
 } from '@xhht/infra';
 import { INDICATORS } from './indicators';
 import { Plan, PlanTarget, type PlanPhase } from './plan.entity';
@@ -114,19 +115,30 @@ export function checkPhases(startYear: number, endYear: number, phases: CreatePl
 
 /** The unit and its ancestors today, nearest first, from the hierarchy replica; empty when the unit is not in force today. */
 export async function unitAndAncestors(em: EntityManager, unitId: string, asOf = todayInVietnam()): Promise<string[]> {
-  const rows = await rawQuery<{ id: string }[]>(
+  return (await unitsAndAncestors(em, [unitId], asOf)).get(unitId) ?? [];
+}
+
+/** `unitAndAncestors` for many units with one statement: each unit followed by its ancestors on `asOf`, nearest first. */
+export async function unitsAndAncestors(
+  em: EntityManager,
+  unitIds: readonly string[],
+  asOf = todayInVietnam(),
+): Promise<Map<string, string[]>> {
+  const rows = await rawQuery<{ root: string; id: string }[]>(
     em,
-    `with recursive up(id, parent_id, depth) as (
-       select v.unit_id, v.parent_id, 0 from admin_unit_version_replica v
-       where v.unit_id = ?::uuid and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
+    `with recursive up(root, id, parent_id, depth) as (
+       select v.unit_id, v.unit_id, v.parent_id, 0 from admin_unit_version_replica v
+       where v.unit_id = any(?::uuid[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
        union
-       select v.unit_id, v.parent_id, up.depth + 1 from up
+       select up.root, v.unit_id, v.parent_id, up.depth + 1 from up
        join admin_unit_version_replica v on v.unit_id = up.parent_id
        where v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date) and up.depth < 20
-     ) select id from up order by depth`,
-    [unitId, asOf, asOf, asOf, asOf],
+     ) select root, id from up order by root, depth`,
+    [uuidArray([...new Set(unitIds)]), asOf, asOf, asOf, asOf],
   );
-  return rows.map((r) => r.id);
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.root, [...(out.get(r.root) ?? []), r.id]);
+  return out;
 }
 
 /**

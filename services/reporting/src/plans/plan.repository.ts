@@ -4,7 +4,7 @@ import { connection, pageWindow, rawQuery, uuidArray, type Connection, type Page
 import { resolveEffectiveTargets, type EffectiveTarget, type PlanNode, type TargetRow } from './effective-targets';
 import type { Indicator } from './indicators';
 import { Plan, PlanTarget } from './plan.entity';
-import { unitAndAncestors } from './plan.domain';
+import { unitAndAncestors, unitsAndAncestors } from './plan.domain';
 
 /** Plans by id, one statement per batch. */
 export const planByIdLoader = (em: EntityManager) =>
@@ -84,4 +84,60 @@ export async function effectiveTargets(em: EntityManager, unitId: string, year: 
     }
   }
   return resolveEffectiveTargets(units, [...plans.values()], targets);
+}
+
+/**
+ * `effectiveTargets` for many units and years at once, with two statements: every unit's ancestors
+ * (today, or on `asOf`), then the plans issued by any of them covering any of the years with their targets.
+ * Keyed `${unitId}|${year}`.
+ */
+export async function effectiveTargetsFor(
+  em: EntityManager,
+  unitIds: readonly string[],
+  years: readonly number[],
+  asOf?: string,
+): Promise<Map<string, EffectiveTarget[]>> {
+  const out = new Map<string, EffectiveTarget[]>();
+  if (unitIds.length === 0 || years.length === 0) return out;
+  const lines = await unitsAndAncestors(em, unitIds, asOf);
+  const all = [...new Set([...lines.values()].flat())];
+  const lo = Math.min(...years);
+  const hi = Math.max(...years);
+  const rows = await rawQuery<
+    {
+      id: string;
+      issuing_unit_id: string;
+      parent_plan_id: string | null;
+      issued_on: string;
+      start_year: number;
+      end_year: number;
+      indicator: Indicator | null;
+      unit_id: string | null;
+      year: number | null;
+      percentage: string | null;
+    }[]
+  >(
+    em,
+    `select p.id, p.issuing_unit_id, p.parent_plan_id, to_char(p.issued_on, 'YYYY-MM-DD') as issued_on, p.start_year, p.end_year,
+       t.indicator, t.unit_id, t.year, t.percentage
+     from reporting_plan p
+     left join reporting_plan_target t on t.plan_id = p.id and t.year between ? and ? and t.unit_id = any(?::uuid[])
+     where p.issuing_unit_id = any(?::uuid[]) and p.start_year <= ? and p.end_year >= ?`,
+    [lo, hi, uuidArray(all), uuidArray(all), hi, lo],
+  );
+  for (const year of new Set(years)) {
+    const plans = new Map<string, PlanNode>();
+    const targets: TargetRow[] = [];
+    for (const r of rows) {
+      if (r.start_year > year || r.end_year < year) continue;
+      plans.set(r.id, { id: r.id, issuingUnitId: r.issuing_unit_id, parentPlanId: r.parent_plan_id, issuedOn: r.issued_on });
+      if (r.year === year && r.indicator && r.unit_id && r.percentage != null) {
+        targets.push({ planId: r.id, indicator: r.indicator, unitId: r.unit_id, percentage: Number(r.percentage) });
+      }
+    }
+    for (const unitId of unitIds) {
+      out.set(`${unitId}|${year}`, resolveEffectiveTargets(lines.get(unitId) ?? [], [...plans.values()], targets));
+    }
+  }
+  return out;
 }
