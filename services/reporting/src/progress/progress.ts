@@ -98,8 +98,8 @@ export async function unitProgress(em: EntityManager, unitIds: readonly string[]
         indicator,
         targetSource: now.targetYear === null ? null : (rows.get(now.targetYear) ?? null),
         series: years.map((y) => {
-          const { targetYear: _ty, expected: _e, ...p } = point(y);
-          return p;
+          const p = point(y);
+          return { year: p.year, numerator: p.numerator, denominator: p.denominator, rate: p.rate, target: p.target, status: p.status };
         }),
       };
     });
