@@ -227,46 +227,75 @@ export async function recomputeTallies(em: EntityManager, unitIds: readonly stri
 
 /**
  * Every unit whose subtree may hold one of these units, at any time: its parents in every version,
- * the units it was merged into, and theirs. A superset of today's ancestors (recomputing one more
- * rollup is harmless), which also holds the ancestors a unit had before it moved.
+ * the units it was merged into, and theirs; each with its height above the given units (the longest
+ * way up), so rollups are recomputed from the bottom. A superset of today's ancestors (recomputing one
+ * more rollup is harmless), which also holds the ancestors a unit had before it moved.
  */
-async function unitsAbove(em: EntityManager, unitIds: readonly string[]): Promise<string[]> {
-  const rows = await rawQuery<{ id: string }[]>(
+async function unitsAbove(em: EntityManager, unitIds: readonly string[]): Promise<{ id: string; height: number }[]> {
+  return rawQuery<{ id: string; height: number }[]>(
     em,
-    `with recursive up(id) as (
-       select unnest(?::uuid[])
+    `with recursive up(id, height) as (
+       select unnest(?::uuid[]), 0
        union
-       select x.id from up cross join lateral (
+       select x.id, up.height + 1 from up cross join lateral (
          select v.parent_id as id from admin_unit_version_replica v where v.unit_id = up.id and v.parent_id is not null
          union all
          select s.unit_id from admin_unit_change_unit_replica p
          join admin_unit_change_unit_replica s on s.change_id = p.change_id and s.role = 'SUCCESSOR'
          where p.unit_id = up.id and p.role = 'PREDECESSOR'
-       ) x
-     ) select id from up`,
+       ) x where up.height < 20
+     ) select id, max(height)::int as height from up group by id`,
     [uuidArray(unitIds)],
   );
-  return rows.map((r) => r.id);
 }
 
-/** Recomputes the rollups of these units and of every unit above them, for today's tree. */
+/**
+ * Recomputes the rollups of these units and of every unit above them, for today's tree, from the
+ * bottom up. A unit nothing was merged into sums its own tally and its children's rollups (a province
+ * reads its communes' rows, not their villages'); a unit with predecessors sums the tallies of its whole
+ * subtree with history, where a unit reached both as a child today and through a predecessor counts once.
+ */
 export async function refreshRollups(em: EntityManager, unitIds: readonly string[]): Promise<void> {
   if (unitIds.length === 0) return;
-  const roots = uuidArray(await unitsAbove(em, unitIds));
-  await rollUp(em, roots);
+  const units = await unitsAbove(em, unitIds);
+  const heights = [...new Set(units.map((u) => u.height))].sort((a, b) => a - b);
+  for (const height of heights) {
+    await rollUp(
+      em,
+      units.filter((u) => u.height === height).map((u) => u.id),
+    );
+  }
 }
 
-async function rollUp(em: EntityManager, roots: string): Promise<void> {
+async function rollUp(em: EntityManager, unitIds: readonly string[]): Promise<void> {
   const today = todayInVietnam();
-  await rawQuery(em, 'delete from progress_rollup where unit_id = any(?::uuid[])', [roots]);
+  const units = uuidArray(unitIds);
+  const merged = await rawQuery<{ id: string }[]>(
+    em,
+    `select distinct s.unit_id as id from admin_unit_change_unit_replica s
+     join admin_unit_change_replica c on c.id = s.change_id and c.effective_date <= ?::date
+     where s.unit_id = any(?::uuid[]) and s.role = 'SUCCESSOR'
+       and exists (select 1 from admin_unit_change_unit_replica p where p.change_id = s.change_id and p.role = 'PREDECESSOR')`,
+    [today, units],
+  );
+  const withHistory = new Set(merged.map((r) => r.id));
+  const plain = uuidArray(unitIds.filter((id) => !withHistory.has(id)));
+  const full = uuidArray([...withHistory]);
+  await rawQuery(em, 'delete from progress_rollup where unit_id = any(?::uuid[])', [units]);
   await rawQuery(
     em,
     `insert into progress_rollup (unit_id, year, measure, since, until, numerator, denominator, tree_date)
-     select s.root, t.year, t.measure, t.since, t.until, sum(t.numerator), sum(t.denominator), ?::date
-     from (${subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES)}) s
-     join progress_tally t on t.unit_id = s.id
-     group by s.root, t.year, t.measure, t.since, t.until`,
-    [today, roots, today],
+     select unit_id, year, measure, since, until, sum(numerator), sum(denominator), ?::date from (
+       select unit_id, year, measure, since, until, numerator, denominator from progress_tally where unit_id = any(?::uuid[])
+       union all
+       select v.parent_id, r.year, r.measure, r.since, r.until, r.numerator, r.denominator
+       from admin_unit_version_replica v join progress_rollup r on r.unit_id = v.unit_id
+       where v.parent_id = any(?::uuid[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
+       union all
+       select s.root, t.year, t.measure, t.since, t.until, t.numerator, t.denominator
+       from (${subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES)}) s join progress_tally t on t.unit_id = s.id
+     ) c group by unit_id, year, measure, since, until`,
+    [today, plain, plain, today, today, full, today],
   );
 }
 
