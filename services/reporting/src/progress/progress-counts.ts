@@ -22,11 +22,13 @@ export async function measureCounts(
   unitIds: readonly string[],
   years: readonly number[],
   asOf: string,
+  /** 'tallies' sums over the subtree whatever the rollups hold (to check one against the other). */
+  source: 'auto' | 'tallies' = 'auto',
 ): Promise<MeasureCount[]> {
   if (unitIds.length === 0 || years.length === 0) return [];
   const units = uuidArray([...new Set(unitIds)]);
   const yearList = `{${[...new Set(years)].join(',')}}`;
-  const fromRollups = await rollupsHold(em, asOf);
+  const fromRollups = source === 'auto' && (await rollupsHold(em, asOf));
   const rows = fromRollups
     ? await rawQuery<{ unit_id: string; year: number; measure: string; numerator: number; denominator: number }[]>(
         em,

@@ -113,7 +113,8 @@ const TITLE = `select subject_id, title, year, max(level) as level, min(counts_f
  * - the plan indicators (indicators.ts): households, clans, organizations and adults holding their
  *   title; villages holding Learning Community (a village counts while it is one);
  * - LEARNING_CITIZEN_RATE_WORKERS: adults other than students in a household holding Learning Family,
- *   a clan holding Learning Clan or a village holding Learning Community, from the first such title
+ *   a clan holding Learning Clan or a village holding Learning Community (not the commune-level
+ *   title), from the first such title
  *   to the last one's end, and those of them holding Learning Citizen;
  * - LEARNING_CITIZEN_RATE_STAFF: people whose workplace holds Learning Unit, counted at the
  *   workplace's unit, and those of them holding Learning Citizen;
@@ -172,6 +173,8 @@ export async function recomputeTallies(em: EntityManager, unitIds: readonly stri
        left join participant_replica h on h.id = w.household_id
        join title t on t.subject_id in (w.unit_id, h.unit_id) and t.title = 'LEARNING_COMMUNITY'
        where w.kind = 'PERSON' and w.occupational_group is distinct from 'STUDENT'
+         -- a village's community, not the commune-level title
+         and exists (select 1 from admin_unit_version_replica v where v.unit_id = t.subject_id and v.kind = 'VILLAGE')
      ),
      worker as (
        select c.id, c.unit_id, c.year, min(c.since) as since, max(c.until) as until from collective c

@@ -12,7 +12,7 @@ import {
 } from '@xhht/infra';
 import { stack } from '../../../../test/support/stack';
 import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
-import { countedHierarchyHandlers, countedRecognitionHandlers } from '../progress/progress-handlers';
+import { countedOrg, countedRecognitions } from '../progress/counted-events.test-support';
 import { progressTallyMigrations } from '../progress/progress-tally';
 import { indicatorCounts, type IndicatorCount } from './indicator-counts';
 import {
@@ -67,28 +67,6 @@ describe('reporting read models', () => {
         [id],
       )
     )[0];
-
-  /** Events applied as reporting's consumers apply them: the read model, then the recount. */
-  const counted = (handlers: typeof countedHierarchyHandlers) => async (events: CloudEvent[], em: EntityManager) => {
-    const handler = handlers[events[0]!.type]!;
-    if (typeof handler === 'function') throw new Error('batch handlers expected');
-    // a consumer hands each run of one handler over at once
-    for (const event of events) if (handlers[event.type] !== handler) throw new Error(`mixed run: ${event.type}`);
-    await handler.many(events, em);
-  };
-  const countedOrg = async (events: CloudEvent[], em: EntityManager) => {
-    // hierarchy and participants have different handlers: apply each run in order
-    let run: CloudEvent[] = [];
-    for (const event of events) {
-      if (run.length && countedHierarchyHandlers[event.type] !== countedHierarchyHandlers[run[0]!.type]) {
-        await counted(countedHierarchyHandlers)(run, em);
-        run = [];
-      }
-      run.push(event);
-    }
-    if (run.length) await counted(countedHierarchyHandlers)(run, em);
-  };
-  const countedRecognitions = counted(countedRecognitionHandlers);
 
   beforeAll(async () => {
     const url = new URL(stack().databaseUrls.reporting);

@@ -1,0 +1,24 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CloudEvent, InboxHandler } from '@xhht/infra';
+import { countedHierarchyHandlers, countedRecognitionHandlers } from './progress-handlers';
+
+/** Applies events as reporting's consumers do: each run of events sharing a handler at once, in order (read model, then recount). */
+async function applyRuns(handlers: Record<string, InboxHandler>, events: CloudEvent[], em: EntityManager): Promise<void> {
+  let run: CloudEvent[] = [];
+  const flush = async () => {
+    const handler = handlers[run[0]!.type];
+    if (!handler || typeof handler === 'function') throw new Error(`no batch handler for ${run[0]!.type}`);
+    await handler.many(run, em);
+    run = [];
+  };
+  for (const event of events) {
+    if (run.length && handlers[event.type] !== handlers[run[0]!.type]) await flush();
+    run.push(event);
+  }
+  if (run.length) await flush();
+}
+
+/** Org's events (hierarchy and participants) through reporting's counted handlers. */
+export const countedOrg = (events: CloudEvent[], em: EntityManager) => applyRuns(countedHierarchyHandlers, events, em);
+/** Recognition's events through reporting's counted handlers. */
+export const countedRecognitions = (events: CloudEvent[], em: EntityManager) => applyRuns(countedRecognitionHandlers, events, em);
