@@ -152,7 +152,13 @@ describe('progress', () => {
   });
 
   it("reads rollups equal to the sums of the subtree's tallies, through a merge", async () => {
-    const [province, a, b, c, village] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [province, a, b, c, village] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()] as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const [hA, hB, hV] = [randomUUID(), randomUUID(), randomUUID()];
     await inTx((em) => countedOrg(communeMergeEvents({ province, a, b, c, village }), em));
     await inTx((em) =>
