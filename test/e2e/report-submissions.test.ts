@@ -80,6 +80,17 @@ const snapshot = async () =>
         from report_submission) as submissions`,
   );
 
+const ok = async (query: string, input: Record<string, unknown>, token: string) => {
+  const res = await gql(query, { input }, { token });
+  expect(res.errors).toBeUndefined();
+  return Object.values(res.data!)[0] as Record<string, any>;
+};
+const refused = async (query: string, input: Record<string, unknown>, token: string) => {
+  const res = await gql(query, { input }, { token });
+  expect(res.data ?? null).toBeNull();
+  return res.errors![0]!;
+};
+
 let events: { messages: KafkaMessage[]; stop: () => Promise<void> };
 let orm: MikroORM;
 
@@ -159,17 +170,6 @@ describe('report requests and submissions, through the gateway', () => {
       { token: provinceOfficer },
     );
     expect(target.errors).toBeUndefined();
-
-    const ok = async (query: string, input: Record<string, unknown>, token: string) => {
-      const res = await gql(query, { input }, { token });
-      expect(res.errors).toBeUndefined();
-      return Object.values(res.data!)[0] as Record<string, any>;
-    };
-    const refused = async (query: string, input: Record<string, unknown>, token: string) => {
-      const res = await gql(query, { input }, { token });
-      expect(res.data ?? null).toBeNull();
-      return res.errors![0]!;
-    };
 
     // the annual report, due in a month, from every commune of the province
     const request = (
@@ -518,5 +518,155 @@ describe('report requests and submissions, through the gateway', () => {
       ].sort(),
     );
     expect(overdue[0]!.data).toMatchObject({ kind: 'ANNUAL_REPORT', year, level: 'COMMUNE', dueDate: pastDue });
+  });
+  it('agencies report to the Department of Education and Training; the Association asks its branches for their plans', async () => {
+    const today = todayInVietnam();
+    const year = Number(today.slice(0, 4));
+    const { province } = await createProvince('Việt Nam (báo cáo cơ quan)', 'Tỉnh Tây Ninh');
+    const commune = await createUnit({
+      code: uniqueCode(),
+      name: 'Xã Hòa Thành',
+      kind: 'COMMUNE',
+      parentId: province.id,
+      validFrom: '2025-07-01',
+    });
+    const org = async (unitId: string, name: string, type: string) => {
+      const res = await gql(
+        `mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { organization { id } } }`,
+        {
+          input: { unitId, code: uniqueCode(), name, type },
+        },
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data!.registerOrganization.organization.id as string;
+    };
+    const education = await org(province.id, 'Sở Giáo dục và Đào tạo', 'STATE_AGENCY');
+    const finance = await org(province.id, 'Sở Tài chính', 'STATE_AGENCY');
+    const provinceAssociation = await org(province.id, 'Hội Khuyến học tỉnh Tây Ninh', 'STUDY_PROMOTION_ASSOCIATION');
+    const communeAssociation = await org(commune.id, 'Hội Khuyến học xã Hòa Thành', 'STUDY_PROMOTION_ASSOCIATION');
+    const orgs = [education, finance, provinceAssociation, communeAssociation];
+    await eventually(
+      async () => {
+        const [r] = await sql<{ n: number }>('reporting', 'select count(*)::int as n from participant_replica where id = any($1::uuid[])', [
+          orgs,
+        ]);
+        return r!.n === orgs.length ? true : undefined;
+      },
+      60000,
+      'organizations in reporting',
+    );
+
+    const educationOfficer = await tokenFor([{ role: 'EDUCATION_OFFICER', unitId: province.id }]);
+    const financeOfficer = await tokenFor([{ role: 'ORGANIZATION_OFFICER', organizationId: finance }], 'so-tai-chinh');
+    const communeOfficer = await tokenFor([{ role: 'COMMUNE_OFFICER', unitId: commune.id }]);
+    const provinceAssociationOfficer = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: province.id }]);
+    const communeAssociationOfficer = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: commune.id }]);
+
+    // the province's agencies report to the Department of Education and Training by 1 December
+    const request = (
+      await ok(
+        CREATE_REQUEST,
+        {
+          kind: 'ANNUAL_REPORT',
+          year,
+          requestingUnitId: province.id,
+          requestingOrganizationId: education,
+          dueDate: dayOffset(today, 30),
+          reporterOrganizationIds: [finance],
+        },
+        educationOfficer,
+      )
+    ).request;
+    expect(request.reporterCount).toBe(1);
+    const sections = [
+      { code: 'RESULTS', text: '100% công chức đăng ký Công dân học tập' },
+      { code: 'DIFFICULTIES', text: 'Không' },
+      { code: 'PROPOSALS', text: 'Không' },
+    ];
+    // only the agency's own officer writes its report
+    expect((await refused(SAVE, { requestId: request.id, reporterId: finance, sections }, communeOfficer)).extensions).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const draft = (await ok(SAVE, { requestId: request.id, reporterId: finance, sections }, financeOfficer)).submission;
+    expect(draft).toMatchObject({ reporterKind: 'ORGANIZATION', reporterId: finance, level: 'ORGANIZATION', unit: { id: province.id } });
+    // an agency's figures are its unit's
+    expect(draft.figures).toEqual(
+      await reportFigures(orm.em.fork() as unknown as Parameters<typeof reportFigures>[0], province.id, year, today),
+    );
+    const submitted = (await ok(SUBMIT, { submissionId: draft.id, expectedVersion: 1 }, financeOfficer)).submission;
+    expect(submitted).toMatchObject({ status: 'SUBMITTED', timeliness: 'ON_TIME' });
+    // the Association's officers do not review the Department's requests
+    expect((await refused(ACCEPT, { submissionId: draft.id, expectedVersion: 2 }, provinceAssociationOfficer)).extensions).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await ok(ACCEPT, { submissionId: draft.id, expectedVersion: 2 }, educationOfficer);
+    const detail = await gql(
+      `query Q($id: ID!) { reportRequest(id: $id) { requestingOrganization { id name }
+         reporters { edges { node { reporterKind organization { id name } status } } }
+         statistics { level levelName expected submitted accepted onTime reportingRate onTimeRate } } }`,
+      { id: request.id },
+      { token: financeOfficer },
+    );
+    expect(detail.errors).toBeUndefined();
+    expect(detail.data!.reportRequest).toEqual({
+      requestingOrganization: { id: education, name: 'Sở Giáo dục và Đào tạo' },
+      reporters: {
+        edges: [{ node: { reporterKind: 'ORGANIZATION', organization: { id: finance, name: 'Sở Tài chính' }, status: 'ACCEPTED' } }],
+      },
+      statistics: [
+        {
+          level: 'ORGANIZATION',
+          levelName: 'Cơ quan, tổ chức',
+          expected: 1,
+          submitted: 1,
+          accepted: 1,
+          onTime: 1,
+          reportingRate: 100,
+          onTimeRate: 100,
+        },
+      ],
+    });
+
+    // the Association asks its commune branch for next year's plan by 1 March; its officers act throughout
+    expect(
+      (
+        await refused(
+          CREATE_REQUEST,
+          {
+            kind: 'YEARLY_PLAN',
+            year: year + 1,
+            requestingUnitId: province.id,
+            requestingOrganizationId: education,
+            dueDate: `${year + 1}-03-01`,
+            reporterUnitKind: 'COMMUNE',
+          },
+          provinceAssociationOfficer,
+        )
+      ).extensions,
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    const plan = (
+      await ok(
+        CREATE_REQUEST,
+        {
+          kind: 'YEARLY_PLAN',
+          year: year + 1,
+          requestingUnitId: province.id,
+          requestingOrganizationId: provinceAssociation,
+          dueDate: `${year + 1}-03-01`,
+          reporterOrganizationIds: [communeAssociation],
+        },
+        provinceAssociationOfficer,
+      )
+    ).request;
+    expect(plan).toMatchObject({
+      kind: 'YEARLY_PLAN',
+      kindName: 'Kế hoạch năm',
+      title: `Kế hoạch xây dựng xã hội học tập năm ${year + 1}`,
+    });
+    const branchDraft = (await ok(SAVE, { requestId: plan.id, reporterId: communeAssociation, sections }, communeAssociationOfficer))
+      .submission;
+    await ok(SUBMIT, { submissionId: branchDraft.id, expectedVersion: 1 }, communeAssociationOfficer);
+    const accepted = (await ok(ACCEPT, { submissionId: branchDraft.id, expectedVersion: 2 }, provinceAssociationOfficer)).submission;
+    expect(accepted).toMatchObject({ status: 'ACCEPTED', timeliness: 'ON_TIME' });
   });
 });

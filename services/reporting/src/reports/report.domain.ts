@@ -114,13 +114,19 @@ export const reviewerRoles = (q: Pick<ReportRequestRow, 'association'>): Role[] 
 const unitReporterRoles = (q: Pick<ReportRequestRow, 'association'>): Role[] =>
   q.association ? ['COMMUNE_OFFICER', 'EDUCATION_OFFICER', 'ASSOCIATION_OFFICER'] : ['COMMUNE_OFFICER', 'EDUCATION_OFFICER'];
 
-/** Refuses with FORBIDDEN unless the caller may draft and submit the reporter's report. */
+/**
+ * Refuses with FORBIDDEN unless the caller may draft and submit the reporter's report: for a unit,
+ * its officers (or those of a unit above it); for an organization, its own officers (and, in the
+ * Association's own requests, the association officers of its area).
+ */
 export async function requireReporter(auth: AuthContext, scope: ReplicaScope, q: ReportRequestRow, r: ReporterRow): Promise<void> {
   if (auth.isSystemAdmin) return;
   if (r.reporterKind === 'ORGANIZATION') {
     const own = auth.principal.roles.some((g) => g.role === 'ORGANIZATION_OFFICER' && g.organizationId === r.reporterId);
-    if (!own) throw forbidden('Chỉ cán bộ của chính cơ quan, tổ chức này được lập và gửi báo cáo của cơ quan', 'OUTSIDE_SCOPE');
-    return;
+    if (own) return;
+    // the Association's branches report to it through the association officers of their area
+    if (q.association && (await scope.covers(auth, ['ASSOCIATION_OFFICER'], [r.unitId]))) return;
+    throw forbidden('Chỉ cán bộ của chính cơ quan, tổ chức này được lập và gửi báo cáo của cơ quan', 'OUTSIDE_SCOPE');
   }
   await scope.requireCovers(auth, unitReporterRoles(q), [r.unitId]);
 }
