@@ -1,3 +1,4 @@
+import { overdueSweepMs } from './report-overdue';
 import { levelStatistics, percent, timeliness, vietnamDay, type ReporterState } from './report-stats';
 
 describe('timeliness', () => {
@@ -94,5 +95,14 @@ describe('levelStatistics', () => {
     expect(levelStatistics([])).toEqual([]);
     expect(percent(2, 3)).toBe(66.67);
     expect(percent(0, 0)).toBeNull();
+  });
+});
+
+describe('overdueSweepMs', () => {
+  it('defaults to hourly and refuses less than a second or a non-number', () => {
+    expect(overdueSweepMs({})).toBe(3_600_000);
+    expect(overdueSweepMs({ REPORT_OVERDUE_SWEEP_MS: '60000' })).toBe(60_000);
+    expect(() => overdueSweepMs({ REPORT_OVERDUE_SWEEP_MS: '10' })).toThrow(/REPORT_OVERDUE_SWEEP_MS/);
+    expect(() => overdueSweepMs({ REPORT_OVERDUE_SWEEP_MS: 'soon' })).toThrow(/REPORT_OVERDUE_SWEEP_MS/);
   });
 });
