@@ -668,5 +668,21 @@ describe('report requests and submissions, through the gateway', () => {
     await ok(SUBMIT, { submissionId: branchDraft.id, expectedVersion: 1 }, communeAssociationOfficer);
     const accepted = (await ok(ACCEPT, { submissionId: branchDraft.id, expectedVersion: 2 }, provinceAssociationOfficer)).submission;
     expect(accepted).toMatchObject({ status: 'ACCEPTED', timeliness: 'ON_TIME' });
+
+    // the province's requests, latest due date first, by year
+    const LIST = `query L($unitId: ID, $year: Int, $first: Int) {
+      reportRequests(unitId: $unitId, year: $year, first: $first) { totalCount pageInfo { hasNextPage } edges { node { id kind } } }
+    }`;
+    const all = await gql(LIST, { unitId: province.id }, { token: communeOfficer });
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.reportRequests).toEqual({
+      totalCount: 2,
+      pageInfo: { hasNextPage: false },
+      edges: [{ node: { id: plan.id, kind: 'YEARLY_PLAN' } }, { node: { id: request.id, kind: 'ANNUAL_REPORT' } }],
+    });
+    const firstOnly = await gql(LIST, { unitId: province.id, first: 1 }, { token: communeOfficer });
+    expect(firstOnly.data!.reportRequests).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
+    const ofYear = await gql(LIST, { unitId: province.id, year }, { token: communeOfficer });
+    expect(ofYear.data!.reportRequests.edges).toEqual([{ node: { id: request.id, kind: 'ANNUAL_REPORT' } }]);
   });
 });
