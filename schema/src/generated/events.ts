@@ -1639,6 +1639,217 @@ export interface RecognitionRecognitionRevokedV1Data {
 }
 
 /**
+ * The requesting level accepted a submitted report. Subject: the report request id. Topic: xhht.reporting.events.
+ */
+export interface ReportingReportAcceptedV1Data {
+  /**
+   * The report request
+   */
+  requestId: string;
+  /**
+   * ANNUAL_REPORT: báo cáo kết quả năm; YEARLY_PLAN: kế hoạch năm
+   */
+  kind: "ANNUAL_REPORT" | "YEARLY_PLAN";
+  year: number;
+  /**
+   * The unit the report goes to
+   */
+  requestingUnitId: string;
+  /**
+   * The agency of that unit it goes to, when not the unit's people's committee
+   */
+  requestingOrganizationId: string | null;
+  reporterKind: "UNIT" | "ORGANIZATION";
+  /**
+   * The administrative unit or organization that reports
+   */
+  reporterId: string;
+  /**
+   * The reporter's administrative unit (the unit itself, or where the organization is)
+   */
+  reporterUnitId: string;
+  /**
+   * The reporter's level: the unit kind (PROVINCE, COMMUNE, …) or ORGANIZATION
+   */
+  level: string;
+  /**
+   * Due date, a Vietnam calendar date (inclusive)
+   */
+  dueDate: string;
+  submissionId: string;
+  /**
+   * As of acceptance
+   */
+  timeliness: "ON_TIME" | "LATE";
+  acceptedAt: string;
+  version: number;
+  /**
+   * The subject of the caller
+   */
+  acceptedBy: string;
+}
+
+/**
+ * The due date passed with nothing submitted by the reporter; emitted once per request and reporter. Subject: the report request id. Topic: xhht.reporting.events.
+ */
+export interface ReportingReportOverdueV1Data {
+  /**
+   * The report request
+   */
+  requestId: string;
+  /**
+   * ANNUAL_REPORT: báo cáo kết quả năm; YEARLY_PLAN: kế hoạch năm
+   */
+  kind: "ANNUAL_REPORT" | "YEARLY_PLAN";
+  year: number;
+  /**
+   * The unit the report goes to
+   */
+  requestingUnitId: string;
+  /**
+   * The agency of that unit it goes to, when not the unit's people's committee
+   */
+  requestingOrganizationId: string | null;
+  reporterKind: "UNIT" | "ORGANIZATION";
+  /**
+   * The administrative unit or organization that reports
+   */
+  reporterId: string;
+  /**
+   * The reporter's administrative unit (the unit itself, or where the organization is)
+   */
+  reporterUnitId: string;
+  /**
+   * The reporter's level: the unit kind (PROVINCE, COMMUNE, …) or ORGANIZATION
+   */
+  level: string;
+  /**
+   * Due date, a Vietnam calendar date (inclusive)
+   */
+  dueDate: string;
+  /**
+   * The reporter's unsubmitted draft, null when not started
+   */
+  submissionId: string | null;
+  /**
+   * The reporter's status when found overdue
+   */
+  status: "NOT_STARTED" | "DRAFT";
+  /**
+   * Nothing submitted by the due date
+   */
+  timeliness: "MISSING";
+  detectedAt: string;
+}
+
+/**
+ * The requesting level returned a submitted report with a reason; the reporter may resubmit. Subject: the report request id. Topic: xhht.reporting.events.
+ */
+export interface ReportingReportReturnedV1Data {
+  /**
+   * The report request
+   */
+  requestId: string;
+  /**
+   * ANNUAL_REPORT: báo cáo kết quả năm; YEARLY_PLAN: kế hoạch năm
+   */
+  kind: "ANNUAL_REPORT" | "YEARLY_PLAN";
+  year: number;
+  /**
+   * The unit the report goes to
+   */
+  requestingUnitId: string;
+  /**
+   * The agency of that unit it goes to, when not the unit's people's committee
+   */
+  requestingOrganizationId: string | null;
+  reporterKind: "UNIT" | "ORGANIZATION";
+  /**
+   * The administrative unit or organization that reports
+   */
+  reporterId: string;
+  /**
+   * The reporter's administrative unit (the unit itself, or where the organization is)
+   */
+  reporterUnitId: string;
+  /**
+   * The reporter's level: the unit kind (PROVINCE, COMMUNE, …) or ORGANIZATION
+   */
+  level: string;
+  /**
+   * Due date, a Vietnam calendar date (inclusive)
+   */
+  dueDate: string;
+  submissionId: string;
+  /**
+   * As of the return
+   */
+  timeliness: "ON_TIME" | "LATE";
+  reason: string;
+  returnedAt: string;
+  version: number;
+  /**
+   * The subject of the caller
+   */
+  returnedBy: string;
+}
+
+/**
+ * A reporter submitted its report (first time or after a return). Subject: the report request id. Topic: xhht.reporting.events.
+ */
+export interface ReportingReportSubmittedV1Data {
+  /**
+   * The report request
+   */
+  requestId: string;
+  /**
+   * ANNUAL_REPORT: báo cáo kết quả năm; YEARLY_PLAN: kế hoạch năm
+   */
+  kind: "ANNUAL_REPORT" | "YEARLY_PLAN";
+  year: number;
+  /**
+   * The unit the report goes to
+   */
+  requestingUnitId: string;
+  /**
+   * The agency of that unit it goes to, when not the unit's people's committee
+   */
+  requestingOrganizationId: string | null;
+  reporterKind: "UNIT" | "ORGANIZATION";
+  /**
+   * The administrative unit or organization that reports
+   */
+  reporterId: string;
+  /**
+   * The reporter's administrative unit (the unit itself, or where the organization is)
+   */
+  reporterUnitId: string;
+  /**
+   * The reporter's level: the unit kind (PROVINCE, COMMUNE, …) or ORGANIZATION
+   */
+  level: string;
+  /**
+   * Due date, a Vietnam calendar date (inclusive)
+   */
+  dueDate: string;
+  submissionId: string;
+  /**
+   * LATE when the first submission, or this resubmission, came after the due date
+   */
+  timeliness: "ON_TIME" | "LATE";
+  submittedAt: string;
+  /**
+   * Submitted again after a return
+   */
+  resubmission: boolean;
+  version: number;
+  /**
+   * The subject of the caller
+   */
+  submittedBy: string;
+}
+
+/**
  * A plan set (or replaced) its target (chỉ tiêu) for one indicator, one unit and one year. Subject: the target id. Topic: xhht.reporting.events.
  */
 export interface ReportingTargetSetV1Data {
@@ -1711,5 +1922,9 @@ export interface EventDataByType {
   'vn.xhht.recognition.recognition.expired.v1': RecognitionRecognitionExpiredV1Data;
   'vn.xhht.recognition.recognition.granted.v1': RecognitionRecognitionGrantedV1Data;
   'vn.xhht.recognition.recognition.revoked.v1': RecognitionRecognitionRevokedV1Data;
+  'vn.xhht.reporting.report.accepted.v1': ReportingReportAcceptedV1Data;
+  'vn.xhht.reporting.report.overdue.v1': ReportingReportOverdueV1Data;
+  'vn.xhht.reporting.report.returned.v1': ReportingReportReturnedV1Data;
+  'vn.xhht.reporting.report.submitted.v1': ReportingReportSubmittedV1Data;
   'vn.xhht.reporting.target.set.v1': ReportingTargetSetV1Data;
 }

@@ -5,6 +5,7 @@ import { recognitionFactMigrations } from '../read-models/recognition-fact';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
 import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
 import { Migration20261205100000Plans } from './Migration20261205100000Plans';
+import { Migration20261210000000Reports } from './Migration20261210000000Reports';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261205100000Plans', class: Migration20261205100000Plans },
   ...recognitionFactMigrations,
   ...progressTallyMigrations,
+  { name: 'Migration20261210000000Reports', class: Migration20261210000000Reports },
 ];
