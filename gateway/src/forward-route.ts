@@ -18,6 +18,7 @@ export const PUBLIC_ROUTES: Record<string, { subgraph: string; method: 'POST' }>
  */
 export const AUTHENTICATED_STREAM_ROUTES: Record<string, { subgraph: string; methods: readonly ('GET' | 'POST')[] }> = {
   '/files/evidence': { subgraph: 'recognition', methods: ['GET', 'POST'] },
+  '/exports': { subgraph: 'reporting', methods: ['GET'] },
 };
 
 /** The authenticated stream route serving `path` (its own path or one below it). */
@@ -49,7 +50,16 @@ const RELAYED_ANSWER_HEADERS = [
 export async function relayStream(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  opts: { path: string; subgraphUrl: string; token: string; credential: GatewayCredential; maxBodyBytes: number; requestId: string },
+  opts: {
+    path: string;
+    /** The caller's query string ('' or '?…'), relayed as it is (what to export, for instance). */
+    search: string;
+    subgraphUrl: string;
+    token: string;
+    credential: GatewayCredential;
+    maxBodyBytes: number;
+    requestId: string;
+  },
 ): Promise<void> {
   const headers: http.OutgoingHttpHeaders = {
     authorization: `Bearer ${opts.token}`,
@@ -66,7 +76,7 @@ export async function relayStream(
   if (hasBody && Number.isFinite(declared) && declared > opts.maxBodyBytes) throw payloadTooLarge(opts.maxBodyBytes);
   const target = new URL(opts.subgraphUrl);
   target.pathname = opts.path;
-  target.search = '';
+  target.search = opts.search;
   const upstream = http.request(target, { method: req.method, headers });
 
   await new Promise<void>((resolve, reject) => {

@@ -111,7 +111,8 @@ export async function startGateway(config: GatewayConfig = loadConfig(gatewayCon
       }
       const subgraphUrl = routing.get(streamRoute.subgraph);
       if (!subgraphUrl) throw new Error(`No URL for subgraph ${streamRoute.subgraph}`);
-      return relayStream(req, res, { path, subgraphUrl, token, credential, maxBodyBytes: config.MAX_UPLOAD_BYTES, requestId });
+      const search = new URL(req.url ?? '/', 'http://localhost').search;
+      return relayStream(req, res, { path, search, subgraphUrl, token, credential, maxBodyBytes: config.MAX_UPLOAD_BYTES, requestId });
     }
     const body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
     await executeApollo(server, req, res, body, async () => ({ token, principal, requestId }));

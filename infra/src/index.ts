@@ -14,6 +14,7 @@ export * from './auth/roles';
 export * from './auth/tokens';
 export * from './auth/auth-context';
 export * from './graphql/http';
+export * from './graphql/content-disposition';
 export * from './graphql/scalars';
 export * from './graphql/type-defs';
 export * from './graphql/format-error';

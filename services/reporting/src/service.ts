@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AdminUnitReplicaSchema, eventTopic, type ServiceDefinition } from '@xhht/infra';
 import { createLoaders, type ReportingLoaders } from './context';
+import { exportRoutes } from './exports/export-routes';
 import { migrations } from './migrations';
 import { PlanSchema, PlanTargetSchema } from './plans/plan.entity';
 import { countedHierarchyHandlers, countedRecognitionHandlers } from './progress/progress-handlers';
@@ -19,4 +20,5 @@ export const reportingService: ServiceDefinition<ReportingLoaders> = {
     { groupId: 'xhht.reporting.hierarchy', topics: [eventTopic('org')], handlers: countedHierarchyHandlers },
     { groupId: 'xhht.reporting.recognitions', topics: [eventTopic('recognition')], handlers: countedRecognitionHandlers },
   ],
+  routes: () => [...exportRoutes()],
 };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import {
+  contentDisposition,
   HttpError,
   isUuid,
   limitedBody,
@@ -19,7 +20,7 @@ import {
 import { EVIDENCE_UPLOAD_ROLES, requireReadEvidence } from './evidence-access';
 import { EvidenceFile } from './evidence.entity';
 import { EvidenceStore } from './evidence-store';
-import { cleanFileName, contentDisposition } from './content-disposition';
+import { cleanFileName } from './file-name';
 
 export const evidenceConfigSchema = z.object({
   /** Folder of the stored files (the local stack passes `.data/<profile>/evidence`). */

@@ -1,21 +1,3 @@
-/** RFC 5987 value characters: what encodeURIComponent leaves, less ' ( ) * which it leaves too. */
-const encode5987 = (value: string) => encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** A plain ASCII stand-in for clients that do not read filename*: diacritics dropped, anything unsafe replaced. */
-function asciiFallback(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^\x20-\x7e]|["\\%;]/g, '_');
-}
-
-/** `attachment` with the file's name, as RFC 6266 / RFC 5987 have it (UTF-8 in filename*). */
-export function contentDisposition(fileName: string): string {
-  return `attachment; filename="${asciiFallback(fileName)}"; filename*=UTF-8''${encode5987(fileName)}`;
-}
-
 const EXTENSIONS: Record<string, string> = {
   'application/pdf': 'pdf',
   'image/jpeg': 'jpg',
