@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { KafkaMessage } from 'kafkajs';
 import { createLogger, initORM, todayInVietnam, type MikroORM } from '@xhht/infra';
 import { migrations } from '../../services/reporting/src/migrations';
@@ -337,6 +338,35 @@ describe('report requests and submissions, through the gateway', () => {
       ['DRAFT', 'SUBMITTED', null],
       ['SUBMITTED', 'ACCEPTED', null],
     ]);
+
+    // the accepted report downloads as .xlsx for the province and the commune, with the figures sent and the narrative
+    const reportXlsx = async (submissionId: string, token: string) => {
+      const res = await fetch(new URL(`/exports/reports/${submissionId}`, stack().gatewayUrl), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+    for (const token of [provinceOfficer, officerA]) {
+      const xlsx = await reportXlsx(draft.id, token);
+      expect(xlsx.status).toBe(200);
+      expect(xlsx.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+      const rows = book.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+      const rowOf = (first: string) => rows.find((r) => r[1] === first)?.slice(1);
+      const family = accepted.figures.find((f: { indicator: string }) => f.indicator === 'LEARNING_FAMILY_RATE');
+      expect(rowOf(family.name)).toEqual([family.name, family.numerator, family.denominator, family.rate, family.target]);
+      expect(rowOf('Trạng thái')).toEqual(['Trạng thái', 'Đã tiếp nhận', 'ACCEPTED']);
+      expect(rowOf('Kinh phí cho trung tâm học tập cộng đồng còn hạn chế')).toBeDefined();
+    }
+    // a commune officer of another commune may not read it, and nothing is sent
+    const foreign = await reportXlsx(draft.id, officerB);
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.bytes.toString()).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(
+      (await gql(`query($id: ID!) { reportSubmission(id: $id) { id } }`, { id: draft.id }, { token: officerB })).errors?.[0]?.extensions
+        ?.code,
+    ).toBe('FORBIDDEN');
 
     // a request already past its due date, to three communes named one by one
     const lateRequest = (

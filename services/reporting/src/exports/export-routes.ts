@@ -11,8 +11,10 @@ import {
   type HttpRoute,
   type StreamRouteRequest,
 } from '@xhht/infra';
-import { requireProgressReader } from '../progress/progress.resolvers';
+import { requireProgressReader } from '../progress/progress-access';
 import { loadProgressExport } from './progress-export';
+import { loadReportExport } from './report-export';
+import { reportWorkbook } from './report-workbook';
 import { progressWorkbook } from './progress-workbook';
 import { XLSX_CONTENT_TYPE } from './workbook-style';
 
@@ -49,7 +51,8 @@ export function parseProgressExportQuery(query: URLSearchParams): ProgressExport
 
 /**
  * `GET /exports/progress?unitId=&year=[&asOf=]` → the unit's progress table as .xlsx, for whoever may
- * read the unit's progress (the gateway has refused callers without a token).
+ * read the unit's progress; `GET /exports/reports/<submissionId>` → a submitted report as .xlsx, for
+ * whoever may read it (the gateway has refused callers without a token).
  */
 export function exportRoutes(): HttpRoute[] {
   return [
@@ -59,6 +62,7 @@ export function exportRoutes(): HttpRoute[] {
       path: EXPORTS_ROUTE,
       async handle(req, res, request) {
         if (request.rest === 'progress') return exportProgress(req, res, request);
+        if (request.rest.startsWith('reports/')) return exportReport(res, request, request.rest.slice('reports/'.length));
         throw notFound('Không tìm thấy', 'NOT_FOUND');
       },
     },
@@ -87,4 +91,24 @@ async function exportProgress(
   });
   res.end(workbook);
   logger.info({ unitId: query.unitId, year: query.year, asOf, bytes: workbook.length }, 'progress exported');
+}
+
+async function exportReport(res: http.ServerResponse, { auth, em, logger }: StreamRouteRequest, submissionId: string): Promise<void> {
+  if (!isUuid(submissionId)) throw badInput(`Mã báo cáo không hợp lệ: ${submissionId}`, 'INVALID_SUBMISSION_ID', ['submissionId']);
+  const report = await loadReportExport(em, auth, new ReplicaScope(em), submissionId);
+  if (!report) throw notFound('Không tìm thấy báo cáo', 'SUBMISSION_NOT_FOUND', ['submissionId']);
+  const workbook = await reportWorkbook(report);
+  const slug = fileNameSlug(report.reportingUnitName) || report.reportingUnitCode;
+  res.writeHead(200, {
+    'content-type': XLSX_CONTENT_TYPE,
+    'content-length': workbook.length,
+    'content-disposition': contentDisposition(
+      `Báo cáo ${report.reportingUnitName} ${report.year}.xlsx`,
+      `bao-cao-${slug}-${report.year}.xlsx`,
+    ),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'private, no-store',
+  });
+  res.end(workbook);
+  logger.info({ submissionId, bytes: workbook.length }, 'report exported');
 }

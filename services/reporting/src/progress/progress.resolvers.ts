@@ -1,36 +1,12 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  badInput,
-  isUuid,
-  OCCUPATIONAL_GROUP_NAMES,
-  RESULT_LEVEL_NAMES,
-  todayInVietnam,
-  type AuthContext,
-  type ReplicaScope,
-  type Role,
-} from '@xhht/infra';
+import { badInput, isUuid, OCCUPATIONAL_GROUP_NAMES, RESULT_LEVEL_NAMES, todayInVietnam } from '@xhht/infra';
 import type { ReportingContext } from '../context';
 import { INDICATOR_NAMES } from '../plans/indicators';
 import { unitProgress, type GroupProgress, type IndicatorProgress, type UnitProgress } from './progress';
+import { requireProgressReader } from './progress-access';
 import { PROGRESS_STATUS_NAMES } from './progress-status';
-
-/** Who reads a unit's progress: officers and members whose scope covers it; partners read every unit's (figures only). */
-export const PROGRESS_READER_ROLES: readonly Role[] = [
-  'STEERING_COMMITTEE',
-  'EDUCATION_OFFICER',
-  'ASSOCIATION_OFFICER',
-  'COMMUNE_OFFICER',
-  'COUNCIL_MEMBER',
-  'EMULATION_OFFICER',
-];
-
-/** Refuses (FORBIDDEN OUTSIDE_SCOPE) unless the caller may read the progress of every one of the units. */
-export async function requireProgressReader(auth: AuthContext, scope: ReplicaScope, unitIds: readonly string[]): Promise<void> {
-  if (auth.hasRole('PARTNER')) return;
-  await scope.requireCovers(auth, PROGRESS_READER_ROLES, unitIds);
-}
 
 /** Progress per (unit, year, asOf), computed once per request for all units asked with the same year and date. */
 export const progressLoader = (em: EntityManager) =>

@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -16,6 +17,7 @@ import {
   type Role,
 } from '@xhht/infra';
 import { acceptedEvent, reportFacts, returnedEvent, submittedEvent } from './report.events';
+import { PROGRESS_READER_ROLES } from '../progress/progress-access';
 import { reportFigures } from './report-figures';
 import {
   loadReporter,
@@ -129,6 +131,45 @@ export async function requireReporter(auth: AuthContext, scope: ReplicaScope, q:
     throw forbidden('Chỉ cán bộ của chính cơ quan, tổ chức này được lập và gửi báo cáo của cơ quan', 'OUTSIDE_SCOPE');
   }
   await scope.requireCovers(auth, unitReporterRoles(q), [r.unitId]);
+}
+
+/**
+ * Refuses with FORBIDDEN unless the caller may read the submission of this reporter: an organization's
+ * own officers, and officers whose scope covers the reporter's unit or the requesting unit (those who
+ * draft it, those who review it, and those above them).
+ */
+export async function requireReportReader(auth: AuthContext, scope: ReplicaScope, q: ReportRequestRow, r: ReporterRow): Promise<void> {
+  if (auth.isSystemAdmin) return;
+  if (
+    r.reporterKind === 'ORGANIZATION' &&
+    auth.principal.roles.some((g) => g.role === 'ORGANIZATION_OFFICER' && g.organizationId === r.reporterId)
+  ) {
+    return;
+  }
+  if (await scope.covers(auth, PROGRESS_READER_ROLES, [r.unitId])) return;
+  await scope.requireCovers(auth, PROGRESS_READER_ROLES, [q.requestingUnitId]);
+}
+
+/** A submission with its request and reporter, or null; FORBIDDEN unless the caller may read it (requireReportReader). */
+export async function readableSubmission(
+  auth: AuthContext,
+  scope: ReplicaScope,
+  loaders: {
+    reportSubmissionById: DataLoader<string, SubmissionRow | null>;
+    reportRequestById: DataLoader<string, ReportRequestRow | null>;
+    reporter: DataLoader<string, ReporterRow | null>;
+  },
+  submissionId: string,
+): Promise<{ submission: SubmissionRow; request: ReportRequestRow; reporter: ReporterRow } | null> {
+  const submission = await loaders.reportSubmissionById.load(submissionId);
+  if (!submission) return null;
+  const [request, reporter] = await Promise.all([
+    loaders.reportRequestById.load(submission.requestId),
+    loaders.reporter.load(`${submission.requestId}|${submission.reporterId}`),
+  ]);
+  if (!request || !reporter) return null;
+  await requireReportReader(auth, scope, request, reporter);
+  return { submission, request, reporter };
 }
 
 async function requireReviewer(auth: AuthContext, scope: ReplicaScope, q: ReportRequestRow): Promise<void> {

@@ -5,6 +5,7 @@ import {
   acceptReport,
   createReportRequest,
   createRequestInput,
+  readableSubmission,
   returnInput,
   returnReport,
   saveDraftInput,
@@ -122,8 +123,8 @@ export const reportResolvers: GraphQLResolverMap<ReportingContext> = {
       isUuid(args.id) ? ctx.loaders.reportRequestById.load(args.id) : null,
     reportRequests: (_: unknown, args: RequestListArgs, ctx: ReportingContext) =>
       args.unitId && !isUuid(args.unitId) ? emptyPage : listRequests(ctx.em, args),
-    reportSubmission: (_: unknown, args: { id: string }, ctx: ReportingContext) =>
-      isUuid(args.id) ? ctx.loaders.reportSubmissionById.load(args.id) : null,
+    reportSubmission: async (_: unknown, args: { id: string }, ctx: ReportingContext) =>
+      isUuid(args.id) ? ((await readableSubmission(ctx.auth, ctx.loaders.scope, ctx.loaders, args.id))?.submission ?? null) : null,
   },
   Mutation: {
     createReportRequest: async (_: unknown, args: { input: unknown }, ctx: ReportingContext) => {
