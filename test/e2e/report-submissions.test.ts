@@ -495,6 +495,13 @@ describe('report requests and submissions, through the gateway', () => {
     expect(unitReports.data!.adminUnit.reportSubmissions).toEqual([
       { id: draftB.id, status: 'SUBMITTED', request: { id: lateRequest.id } },
     ]);
+    // another commune's officer does not read them
+    const foreignReports = await gql(
+      `query U($id: ID!, $year: Int!) { adminUnit(id: $id) { reportSubmissions(year: $year) { id } } }`,
+      { id: communeB.id, year },
+      { token: officerA },
+    );
+    expect(foreignReports.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     // bad input writes nothing
     before = await snapshot();

@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { forbidden, isUuid, parseInput } from '@xhht/infra';
 import type { ReportingContext } from '../context';
+import { PROGRESS_READER_ROLES } from '../progress/progress-access';
 import {
   acceptReport,
   createReportRequest,
@@ -61,8 +62,12 @@ const logStep = (ctx: ReportingContext, s: SubmissionRow, what: string) =>
 
 export const reportResolvers: GraphQLResolverMap<ReportingContext> = {
   AdminUnit: {
-    reportSubmissions: (u: { id: string }, args: { year: number }, ctx: ReportingContext) =>
-      isUuid(u.id) ? ctx.loaders.submissionsByUnitYear.load(`${u.id}|${args.year}`) : [],
+    // the unit's own reports: for officers whose scope covers it (as its progress, partners excepted)
+    reportSubmissions: async (u: { id: string }, args: { year: number }, ctx: ReportingContext) => {
+      if (!isUuid(u.id)) return [];
+      await ctx.loaders.scope.requireCovers(ctx.auth, PROGRESS_READER_ROLES, [u.id]);
+      return ctx.loaders.submissionsByUnitYear.load(`${u.id}|${args.year}`);
+    },
   },
   ReportRequest: {
     __resolveReference: (ref: { id: string }, ctx: ReportingContext) =>
