@@ -4,6 +4,7 @@ import { PROFILES, startStack, type StackState } from '../stack/stack';
 import { seedDemoData } from './demo-data';
 import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
 import { seedRecognitionDemo, type RecognitionDemo } from './demo-recognition';
+import { seedReportingDemo, type ReportingDemo } from './demo-reporting';
 
 /** `npm start`: the whole local system with demo data, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -32,10 +33,21 @@ async function main(): Promise<void> {
     logger.warn({ err: err.message }, 'recognition demo data not loaded');
     return err;
   });
-  printBanner(stack.state, token, accounts, demo, Math.round((Date.now() - started) / 1000));
+  const reporting = await seedReportingDemo(stack.state, accounts, logger).catch((err: Error) => {
+    logger.warn({ err: err.message }, 'reporting demo data not loaded');
+    return err;
+  });
+  printBanner(stack.state, token, accounts, demo, reporting, Math.round((Date.now() - started) / 1000));
 }
 
-function printBanner(state: StackState, token: string, accounts: DemoAccount[], demo: RecognitionDemo | Error, seconds: number): void {
+function printBanner(
+  state: StackState,
+  token: string,
+  accounts: DemoAccount[],
+  demo: RecognitionDemo | Error,
+  reporting: ReportingDemo | Error,
+  seconds: number,
+): void {
   const tokenUrl = state.gatewayUrl.replace(/\/graphql$/, '/auth/token');
   const lines = [
     '',
@@ -50,11 +62,22 @@ function printBanner(state: StackState, token: string, accounts: DemoAccount[], 
           `  Demo data: Phường Đông Kinh (Lạng Sơn) — ${demo.households} households, a clan, a school, persons; Learning Family 2025:`,
           `    ${demo.recognised} recognised by ${demo.decisionNumber}, ${demo.returned} returned to the commune, ${demo.drafts} draft; the 2026 cycle is open.`,
         ]),
+    ...(reporting instanceof Error
+      ? [`  Reporting examples not loaded (${reporting.message})`]
+      : [
+          `  Lạng Sơn: plan ${reporting.planNumber} with its 2025 and 2030 targets; "${reporting.requestTitle}" due ${reporting.dueDate},`,
+          '    Phường Đông Kinh drafting it.',
+        ]),
     '',
     "  Try (the ward's recognitions):",
     `    curl -s ${state.gatewayUrl} -H 'content-type: application/json' \\`,
     `      -H "authorization: Bearer ${token.slice(0, 12)}…" \\`,
     `      -d '{"query":"{ adminUnit(code: \\"05977\\") { recognitions(year: 2025) { totalCount edges { node { household { headName } levelName decision { number } } } } } }"}'`,
+    "  Progress (the ward's 2025 rates against Lạng Sơn's targets), and the same as a spreadsheet:",
+    `    curl -s ${state.gatewayUrl} -H 'content-type: application/json' \\`,
+    `      -H "authorization: Bearer ${token.slice(0, 12)}…" \\`,
+    `      -d '{"query":"{ adminUnit(code: \\"05977\\") { name progress(year: 2025) { indicators { name numerator denominator rate target statusName } } } }"}'`,
+    `    curl -s -OJ '${state.gatewayUrl.replace(/\/graphql$/, '/exports/progress')}?unitId=<id>&year=2025' -H "authorization: Bearer …"`,
     '',
     '  Demo accounts (passwords in .data/dev/demo-accounts.json):',
     ...accounts.map((a) => `    ${a.username.padEnd(20)} ${a.password}   ${a.description}`),
