@@ -64,8 +64,21 @@ export const subtreeWithHistorySql = (t: HierarchyTables): string =>
  * subtree. Two bindings: the roots (a uuid[] literal, see `uuidArray`), the date.
  */
 export const subtreesWithHistorySql = (t: HierarchyTables): string =>
+  subtreesFromSql(t, 'select u.r, u.r, d.at from unnest(?::uuid[]) as u(r) cross join (select ?::date as at) d');
+
+/**
+ * `subtreesWithHistorySql` for every unit of the hierarchy as root (its closure: the pairs (root, id)).
+ * One binding: the date.
+ */
+export const allSubtreesWithHistorySql = (t: HierarchyTables): string =>
+  subtreesFromSql(
+    t,
+    `select u.id, u.id, d.at from (select distinct unit_id as id from ${t.version}) u cross join (select ?::date as at) d`,
+  );
+
+const subtreesFromSql = (t: HierarchyTables, seed: string): string =>
   `with recursive ${edgesSql(t)}, tree(root, id, at) as (
-     select u.r, u.r, d.at from unnest(?::uuid[]) as u(r) cross join (select ?::date as at) d
+     ${seed}
      union
      select t.root, ${STEP.slice('select '.length)}
    )

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/infra';
+import { progressRollupMigrations } from '../progress/progress-rollup';
 import { progressTallyMigrations } from '../progress/progress-tally';
 import { recognitionFactMigrations } from '../read-models/recognition-fact';
 import { Migration20261123002000UnitStatistics } from './Migration20261123002000UnitStatistics';
@@ -16,4 +17,5 @@ export const migrations: MigrationObject[] = [
   ...recognitionFactMigrations,
   ...progressTallyMigrations,
   { name: 'Migration20261210000000Reports', class: Migration20261210000000Reports },
+  ...progressRollupMigrations,
 ];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery, REPLICA_HIERARCHY_TABLES, subtreesWithHistorySql, uuidArray } from '@xhht/infra';
-import { rollupsHold } from './progress-tally';
+import { rollupsHold } from './progress-rollup';
 
 export interface MeasureCount {
   unitId: string;

@@ -8,18 +8,15 @@ import {
   type InboxHandler,
 } from '@xhht/infra';
 import { applyRecognitionEvents, recognitionFactHandlers } from '../read-models/recognition-fact';
-import { recomputeTallies, refreshFactCounting, refreshRollups, unitsCountingSubjects } from './progress-tally';
+import { refreshClosure } from './progress-rollup';
+import { recomputeTallies, refreshFactCounting, unitsCountingSubjects } from './progress-tally';
 
 /**
  * The read models' handlers, each followed by a recount of the units its events touch, in the same
  * transaction as the inbox row: once an event is applied, progress shows it, and a redelivered event
  * recounts the same rows to the same figures.
  */
-const recount = async (em: EntityManager, units: readonly string[]) => {
-  const distinct = [...new Set(units)];
-  await recomputeTallies(em, distinct);
-  await refreshRollups(em, distinct);
-};
+const recount = (em: EntityManager, units: readonly string[]) => recomputeTallies(em, units);
 
 const batch = (apply: (events: CloudEvent<unknown>[], em: EntityManager) => Promise<void>): InboxHandler => ({
   one: (event, em) => apply([event], em),
@@ -52,9 +49,10 @@ const participantHandler = batch(async (events, em) => {
   await recount(em, [...before, ...(await unitsCountingSubjects(em, ids))]);
 });
 
-/** Villages and communes are subjects too; a change of the tree also changes every rollup above the units it names. */
+/** A change of the tree moves tallies between rollups (refreshClosure); villages and communes are subjects too. */
 const hierarchyHandler = batch(async (events, em) => {
   await applyAdminUnitEvents(events, em);
+  await refreshClosure(em);
   const touched = events.flatMap((e) => {
     const d = e.data as Identified;
     return [...(d.id ? [d.id] : []), ...(d.units ?? []).map((u) => u.id), ...(d.change?.units ?? []).map((u) => u.unitId)];

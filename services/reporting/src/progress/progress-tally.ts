@@ -1,7 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery, REPLICA_HIERARCHY_TABLES, subtreesWithHistorySql, todayInVietnam, uuidArray } from '@xhht/infra';
+import { rawQuery, uuidArray } from '@xhht/infra';
+import { lockUnitsForCount, ROLLUP_ADD, ROLLUP_DROP_EMPTY } from './progress-rollup';
 
 /**
  * Progress is counted ahead of time, in two tables built from the read models:
@@ -88,18 +89,21 @@ export async function refreshFactCounting(em: EntityManager, recognitionIds: rea
  */
 export async function unitsCountingSubjects(em: EntityManager, subjectIds: readonly string[]): Promise<string[]> {
   if (subjectIds.length === 0) return [];
+  const ids = uuidArray([...new Set(subjectIds)]);
+  // each branch an index lookup from the ids (any(array) keeps the planner off whole-table joins)
   const rows = await rawQuery<{ id: string }[]>(
     em,
-    `with s(id) as (select unnest(?::uuid[]))
-     select p.unit_id as id from participant_replica p join s on s.id = p.id
-     union select w.unit_id from participant_replica p join s on s.id = p.id join participant_replica w on w.id = p.workplace_id
-     union select p.unit_id from participant_replica p join s on s.id = p.household_id
-     union select p.unit_id from clan_household_replica ch join s on s.id = ch.clan_id join participant_replica p on p.household_id = ch.household_id
-     union select p.unit_id from clan_household_replica ch join s on s.id = ch.household_id
-       join clan_household_replica other on other.clan_id = ch.clan_id join participant_replica p on p.household_id = other.household_id
-     union select u.id from admin_unit_replica u join s on s.id = u.id
-     union select p.unit_id from participant_replica h join s on s.id = h.unit_id join participant_replica p on p.household_id = h.id`,
-    [uuidArray(subjectIds)],
+    `select p.unit_id as id from participant_replica p where p.id = any(?::uuid[])
+     union select w.unit_id from participant_replica p join participant_replica w on w.id = p.workplace_id where p.id = any(?::uuid[])
+     union select p.unit_id from participant_replica p where p.household_id = any(?::uuid[])
+     union select p.unit_id from clan_household_replica ch join participant_replica p on p.household_id = ch.household_id
+       where ch.clan_id = any(?::uuid[])
+     union select p.unit_id from clan_household_replica ch join clan_household_replica other on other.clan_id = ch.clan_id
+       join participant_replica p on p.household_id = other.household_id where ch.household_id = any(?::uuid[])
+     union select u.id from admin_unit_replica u where u.id = any(?::uuid[])
+     union select p.unit_id from participant_replica h join participant_replica p on p.household_id = h.id
+       where h.unit_id = any(?::uuid[]) and h.kind = 'HOUSEHOLD'`,
+    Array.from({ length: 7 }, () => ids),
   );
   return rows.map((r) => r.id);
 }
@@ -124,8 +128,9 @@ const TITLE = `select subject_id, title, year, max(level) as level, min(counts_f
  */
 export async function recomputeTallies(em: EntityManager, unitIds: readonly string[]): Promise<void> {
   if (unitIds.length === 0) return;
-  const units = uuidArray([...new Set(unitIds)]);
-  await rawQuery(em, 'delete from progress_tally where unit_id = any(?::uuid[])', [units]);
+  const sorted = [...new Set(unitIds)].sort();
+  const units = uuidArray(sorted);
+  await lockUnitsForCount(em, sorted);
   await rawQuery(
     em,
     `with
@@ -220,112 +225,28 @@ export async function recomputeTallies(em: EntityManager, unitIds: readonly stri
          (case pl.kind when 'COMMUNE' then 'COMMUNE_COMMUNITY:' || t.level end)
        ) as m(measure)
        where m.measure is not null and greatest(pl.since, t.since) < least(pl.until, t.until)
-     )
-     insert into progress_tally (unit_id, year, measure, since, until, numerator, denominator)
-     select unit_id, year, measure, since, until, sum(numerator), sum(denominator) from contribution
-     group by unit_id, year, measure, since, until`,
-    [units],
-  );
-}
-
-/**
- * Every unit whose subtree may hold one of these units, at any time: its parents in every version,
- * the units it was merged into, and theirs; each with its height above the given units (the longest
- * way up), so rollups are recomputed from the bottom. A superset of today's ancestors (recomputing one
- * more rollup is harmless), which also holds the ancestors a unit had before it moved.
- */
-async function unitsAbove(em: EntityManager, unitIds: readonly string[]): Promise<{ id: string; height: number }[]> {
-  return rawQuery<{ id: string; height: number }[]>(
-    em,
-    `with recursive up(id, height) as (
-       select unnest(?::uuid[]), 0
-       union
-       select x.id, up.height + 1 from up cross join lateral (
-         select v.parent_id as id from admin_unit_version_replica v where v.unit_id = up.id and v.parent_id is not null
+     ),
+     old as (
+       delete from progress_tally where unit_id = any(?::uuid[])
+       returning unit_id, year, measure, since, until, numerator, denominator
+     ),
+     new as (
+       insert into progress_tally (unit_id, year, measure, since, until, numerator, denominator)
+       select unit_id, year, measure, since, until, sum(numerator), sum(denominator) from contribution
+       group by unit_id, year, measure, since, until
+       returning unit_id, year, measure, since, until, numerator, denominator
+     ),
+     -- what changed, added to the rollup of every unit whose subtree holds the unit
+     delta(unit_id, year, measure, since, until, numerator, denominator) as (
+       select unit_id, year, measure, since, until, sum(numerator), sum(denominator) from (
+         select * from new
          union all
-         select s.unit_id from admin_unit_change_unit_replica p
-         join admin_unit_change_unit_replica s on s.change_id = p.change_id and s.role = 'SUCCESSOR'
-         where p.unit_id = up.id and p.role = 'PREDECESSOR'
-       ) x where up.height < 20
-     ) select id, max(height)::int as height from up group by id`,
-    [uuidArray(unitIds)],
+         select unit_id, year, measure, since, until, -numerator, -denominator from old
+       ) d group by unit_id, year, measure, since, until
+       having sum(numerator) <> 0 or sum(denominator) <> 0
+     )
+     ${ROLLUP_ADD('delta')}`,
+    [units, units],
   );
-}
-
-/**
- * Recomputes the rollups of these units and of every unit above them, for today's tree, from the
- * bottom up. A unit nothing was merged into sums its own tally and its children's rollups (a province
- * reads its communes' rows, not their villages'); a unit with predecessors sums the tallies of its whole
- * subtree with history, where a unit reached both as a child today and through a predecessor counts once.
- */
-export async function refreshRollups(em: EntityManager, unitIds: readonly string[]): Promise<void> {
-  if (unitIds.length === 0) return;
-  const units = await unitsAbove(em, unitIds);
-  const heights = [...new Set(units.map((u) => u.height))].sort((a, b) => a - b);
-  for (const height of heights) {
-    await rollUp(
-      em,
-      units.filter((u) => u.height === height).map((u) => u.id),
-    );
-  }
-}
-
-async function rollUp(em: EntityManager, unitIds: readonly string[]): Promise<void> {
-  const today = todayInVietnam();
-  const units = uuidArray(unitIds);
-  const merged = await rawQuery<{ id: string }[]>(
-    em,
-    `select distinct s.unit_id as id from admin_unit_change_unit_replica s
-     join admin_unit_change_replica c on c.id = s.change_id and c.effective_date <= ?::date
-     where s.unit_id = any(?::uuid[]) and s.role = 'SUCCESSOR'
-       and exists (select 1 from admin_unit_change_unit_replica p where p.change_id = s.change_id and p.role = 'PREDECESSOR')`,
-    [today, units],
-  );
-  const withHistory = new Set(merged.map((r) => r.id));
-  const plain = uuidArray(unitIds.filter((id) => !withHistory.has(id)));
-  const full = uuidArray([...withHistory]);
-  await rawQuery(em, 'delete from progress_rollup where unit_id = any(?::uuid[])', [units]);
-  await rawQuery(
-    em,
-    `insert into progress_rollup (unit_id, year, measure, since, until, numerator, denominator, tree_date)
-     select unit_id, year, measure, since, until, sum(numerator), sum(denominator), ?::date from (
-       select unit_id, year, measure, since, until, numerator, denominator from progress_tally where unit_id = any(?::uuid[])
-       union all
-       select v.parent_id, r.year, r.measure, r.since, r.until, r.numerator, r.denominator
-       from admin_unit_version_replica v join progress_rollup r on r.unit_id = v.unit_id
-       where v.parent_id = any(?::uuid[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
-       union all
-       select s.root, t.year, t.measure, t.since, t.until, t.numerator, t.denominator
-       from (${subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES)}) s join progress_tally t on t.unit_id = s.id
-     ) c group by unit_id, year, measure, since, until`,
-    [today, plain, plain, today, today, full, today],
-  );
-}
-
-/** Recomputes every rollup for today's tree (after the tree changed without an event, on a date set in advance). */
-export async function rebuildRollups(em: EntityManager): Promise<void> {
-  const rows = await rawQuery<{ id: string }[]>(em, 'select distinct unit_id as id from progress_tally', []);
-  await refreshRollups(
-    em,
-    rows.map((r) => r.id),
-  );
-}
-
-/**
- * Whether the rollups answer for `asOf`: the tree they were summed over (today's, on the oldest day
- * any was computed) is the tree of `asOf`, i.e. no unit began or ended and no change took effect
- * between those days. Otherwise figures are summed from the tallies over the tree of `asOf`.
- */
-export async function rollupsHold(em: EntityManager, asOf: string): Promise<boolean> {
-  const today = todayInVietnam();
-  const [row] = await rawQuery<{ holds: boolean }[]>(
-    em,
-    `with d as (select least(?::date, coalesce((select min(tree_date) from progress_rollup), ?::date)) as lo,
-                       greatest(?::date, ?::date) as hi)
-     select not exists (select 1 from admin_unit_version_replica v, d
-                        where (v.valid_from > d.lo and v.valid_from <= d.hi) or (v.valid_to >= d.lo and v.valid_to < d.hi))
-        and not exists (select 1 from admin_unit_change_replica c, d where c.effective_date > d.lo and c.effective_date <= d.hi) as holds`,
-    [asOf, today, asOf, today],
-  );
-  return row!.holds;
+  await rawQuery(em, ROLLUP_DROP_EMPTY, [units]);
 }

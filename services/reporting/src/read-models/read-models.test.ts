@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  ADMIN_UNIT_CREATED,
-  adminUnitReplicaMigrations,
-  createLogger,
-  initORM,
-  newEvent,
-  participantReplicaMigrations,
-  type CloudEvent,
-  type MikroORM,
-} from '@xhht/infra';
+import { ADMIN_UNIT_CREATED, createLogger, initORM, newEvent, type CloudEvent, type MikroORM } from '@xhht/infra';
 import { stack } from '../../../../test/support/stack';
 import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
 import { countedOrg, countedRecognitions } from '../progress/counted-events.test-support';
-import { progressTallyMigrations } from '../progress/progress-tally';
+import { migrations } from '../migrations';
 import { indicatorCounts, type IndicatorCount } from './indicator-counts';
 import {
   applyRecognitionEvents,
@@ -21,7 +12,6 @@ import {
   RECOGNITION_GRANTED,
   RECOGNITION_REVOKED,
   recognitionFactHandlers,
-  recognitionFactMigrations,
 } from './recognition-fact';
 
 const uuids = <N extends number>(n: N) =>
@@ -74,12 +64,7 @@ describe('reporting read models', () => {
     orm = await initORM({
       databaseUrl: url.toString(),
       entities: [],
-      migrations: [
-        ...adminUnitReplicaMigrations,
-        ...participantReplicaMigrations,
-        ...recognitionFactMigrations,
-        ...progressTallyMigrations,
-      ],
+      migrations,
       logger: createLogger('read-models-test', 'silent'),
     });
   });

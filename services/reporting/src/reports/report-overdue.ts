@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { EventCatalog, insertOutboxBatch, rawQuery, todayInVietnam, type Logger, type MikroORM } from '@xhht/infra';
 import { overdueEvent, reportFacts } from './report.events';
 import type { ReporterRow, ReportRequestRow } from './report.repository';
+import { startPeriodic } from '../periodic';
 
 /** Reporters marked per transaction; a larger backlog takes several. */
 const CHUNK = 1000;
@@ -66,25 +67,16 @@ export async function sweepOverdueReports(em: EntityManager, today: string = tod
 }
 
 /** Runs the sweep every `intervalMs` (and once at start) until stopped; failures are logged and retried next time. */
-export function startOverdueSweeper(orm: MikroORM, intervalMs: number, logger: Logger): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    running = sweepOverdueReports(orm.em.fork() as EntityManager).then(
-      (n) => void (n > 0 && logger.info({ overdue: n }, 'report reporters found overdue')),
-      (err: Error) => logger.warn({ err: err.message }, 'report overdue sweep failed; will retry'),
-    );
-  };
-  const first = setTimeout(sweep, 1000);
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
+export const startOverdueSweeper = (orm: MikroORM, intervalMs: number, logger: Logger) =>
+  startPeriodic(
+    'report overdue sweep',
+    intervalMs,
+    async () => {
+      const n = await sweepOverdueReports(orm.em.fork() as EntityManager);
+      if (n > 0) logger.info({ overdue: n }, 'report reporters found overdue');
     },
-  };
-}
+    logger,
+  );
 
 /** REPORT_OVERDUE_SWEEP_MS: how often the sweep runs (default hourly; at least a second). */
 export function overdueSweepMs(env: NodeJS.ProcessEnv): number {
