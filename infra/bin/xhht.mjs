@@ -64,6 +64,7 @@ const SCRIPTS = {
   'bench:import': 'test/bench/dist/import.js',
   'bench:consume': 'test/bench/dist/consume.js',
   'bench:decide': 'test/bench/dist/decide.js',
+  'bench:progress': 'test/bench/dist/progress.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.

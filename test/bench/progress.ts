@@ -1,0 +1,541 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Client } from 'pg';
+import {
+  EventCatalog,
+  PROFILES,
+  createLogger,
+  eventTopic,
+  initORM,
+  newEvent,
+  repoRoot,
+  signUserToken,
+  startStack,
+  type Role,
+  type StackHandle,
+} from '@xhht/infra';
+import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
+import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '@xhht/org/dist/admin-units/admin-unit-change.entity';
+import { migrations } from '@xhht/org/dist/migrations';
+import { importParticipants } from '@xhht/org/dist/bulk-import/import';
+import { buildReferencePlan } from '@xhht/org/dist/reference-data/clean';
+import { importReferencePlan } from '@xhht/org/dist/reference-data/import-units';
+import { loadReferenceSource } from '@xhht/org/dist/reference-data/source';
+import { figure, say } from './support';
+
+/**
+ * `npm run bench:progress`: nation-wide progress through the gateway, and how soon a granted
+ * recognition shows in it. Starts the whole system as the `bench` stack profile (fresh databases
+ * and broker), then seeds a nation through the real services:
+ *
+ * - the reference hierarchy (34 provinces, 3,321 communes from 2025-07-01, with the former tree and
+ *   the 2025 merges) through org's reference import, and BENCH_HOUSEHOLDS (1,000,000) households
+ *   spread over the communes through org's bulk import (CSV); org's relay puts their events on the
+ *   org topic and reporting's hierarchy consumer builds its replica and tallies from them;
+ * - Learning Family recognitions for 60 % of the households in 2025 and 10 % in 2024, produced as
+ *   `recognition.granted.v1` events with the envelopes and keys recognition's relay gives them (one
+ *   decision per commune and year), validated against the event catalog and consumed by reporting's
+ *   real recognition consumer (recognition's decision path at this size would measure itself);
+ * - a plan per province with Learning Family targets for 2025 and 2030 (createPlan/setTarget).
+ *
+ * Then times the nation-wide `progress` query of the 34 provinces (warm-up, then BENCH_REQUESTS
+ * sequential requests), checks its Learning Family figures add up to what was seeded, and last,
+ * BENCH_SAMPLES times one after another, issues a one-household decision through the gateway
+ * (recognition's real path: mutation, outbox, relay, Kafka, reporting's consumer) and polls the
+ * commune's progress until its numerator has grown by one.
+ */
+const N = Number(process.env.BENCH_HOUSEHOLDS ?? 1_000_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
+const YEAR = 2025;
+/** Household i holds Learning Family for 2025 when i % 10 < 6 and for 2024 when i % 10 === 0; the 9s are the samples' pool. */
+const holds2025 = (i: number) => i % 10 < 6;
+const holds2024 = (i: number) => i % 10 === 0;
+const GRANTED = 'vn.xhht.recognition.recognition.granted.v1';
+const POLL_MS = 15;
+/**
+ * The consumers' batch while the benchmark runs (the services' CONSUMER_BATCH_SIZE, default 500,
+ * at most 5000): seeding leaves reporting a backlog of 1.7 million events, recounted once per batch.
+ * The timed phases have no backlog (one event at a time), so the batch size does not enter them.
+ */
+const CONSUMER_BATCH_SIZE = process.env.CONSUMER_BATCH_SIZE ?? '5000';
+
+const PROGRESS_QUERY = `query Progress($ids: [ID!]!, $year: Int!) {
+  progress(unitIds: $ids, year: $year) {
+    unit { id }
+    indicators { indicator numerator denominator rate target status series { year rate } }
+    occupationalGroups { occupationalGroup rate }
+    communeCommunity { communes recognised }
+  }
+}`;
+
+interface ProgressRow {
+  unit: { id: string };
+  indicators: { indicator: string; numerator: number; denominator: number; rate: number | null; target: number | null; status: string }[];
+}
+
+type Gql = <T>(query: string, variables: Record<string, unknown>, token: string) => Promise<T>;
+
+async function main(): Promise<void> {
+  process.env.LOG_LEVEL ??= 'warn';
+  // the stack's services inherit the environment
+  process.env.CONSUMER_BATCH_SIZE = CONSUMER_BATCH_SIZE;
+  const logger = createLogger('bench', process.env.LOG_LEVEL);
+  const dir = path.join(repoRoot, '.data', 'bench', 'progress');
+  mkdirSync(dir, { recursive: true });
+  const started = Date.now();
+  let stack: StackHandle | undefined;
+  const clients: Client[] = [];
+  let admin: Admin | undefined;
+  // Ctrl-C or a kill stops the stack it started (the whole run can take an hour)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping the stack`);
+      void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
+  try {
+    stack = await startStack(PROFILES.bench, logger);
+    const state = stack.state;
+    say(`consumers' batch: ${CONSUMER_BATCH_SIZE} messages`);
+    say(`stack up in ${Math.round((Date.now() - started) / 1000)} s, gateway ${state.gatewayUrl}`);
+    const connect = async (url: string) => {
+      const c = new Client({ connectionString: url });
+      // stopping the stack ends these connections from the server side; that is no failure of the run
+      c.on('error', (err) => say(`database connection: ${err.message}`));
+      await c.connect();
+      clients.push(c);
+      return c;
+    };
+    const [orgDb, recognitionDb, reportingDb] = await Promise.all([
+      connect(state.databaseUrls.org),
+      connect(state.databaseUrls.recognition),
+      connect(state.databaseUrls.reporting),
+    ]);
+    const kafka = new Kafka({ clientId: 'xhht-bench-progress', brokers: state.brokers, logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    await admin.connect();
+    const lag = lagOf(admin);
+    const gql: Gql = async (query, variables, token) => {
+      const res = await fetch(state.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: unknown; errors?: unknown };
+      if (body.errors || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors ?? body)}`);
+      return body.data as never;
+    };
+    const adminToken = await signUserToken({ subject: 'bench-admin', roles: [{ role: 'SYSTEM_ADMIN' }] }, state.jwtSecret, '4h');
+
+    // 1. the nation: the reference hierarchy, then the households, through org
+    const catalog = new EventCatalog();
+    const orm = await initORM({
+      databaseUrl: state.databaseUrls.org,
+      entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
+      migrations,
+      poolMax: 4,
+      logger,
+    });
+    let units: { provinces: string[]; communes: { id: string; code: string; province: string }[] };
+    let imported: { seconds: number };
+    const tUnits = performance.now();
+    try {
+      const written = await importReferencePlan(orm.em.fork(), catalog, buildReferencePlan(loadReferenceSource()), 'bench');
+      figure('seed_units_s', secs(performance.now() - tUnits));
+      say(`${written.unitsWritten} units, ${written.changesWritten} changes, ${written.events} events written by the reference import`);
+      units = await currentUnits(orgDb);
+      if (units.provinces.length !== 34 || units.communes.length !== 3321) {
+        throw new Error(`the reference tree has ${units.provinces.length} provinces and ${units.communes.length} communes today`);
+      }
+      const file = path.join(dir, `households-${N}.csv`);
+      await writeCsv(file, units.communes);
+      say(`${N} households over ${units.communes.length} communes → ${file}; importing`);
+      const result = await importParticipants({
+        orm,
+        catalog,
+        kind: 'households',
+        file,
+        errorsFile: path.join(dir, 'households.errors.csv'),
+        actor: 'bench',
+        progress: process.stderr,
+      });
+      if (result.inserted !== N) throw new Error(`the import inserted ${result.inserted} of ${N} households (see households.errors.csv)`);
+      imported = result;
+    } finally {
+      await orm.close();
+    }
+    const tImported = performance.now();
+    figure('seed_households_s', imported.seconds.toFixed(1));
+    figure('seed_households_per_s', Math.round(N / imported.seconds));
+
+    // reporting (and recognition, for the samples' decisions) catch up with org's topic
+    const orgTopic = eventTopic('org');
+    await waitFor('reporting to hold every household', 3600, async () => {
+      const behind = await lag('xhht.reporting.hierarchy', orgTopic);
+      if (behind > 0) return { done: false, note: `lag ${behind}` };
+      const n = await count(reportingDb, `select count(*) as n from participant_replica where kind = 'HOUSEHOLD'`);
+      return { done: n === N, note: `${n} households, lag ${behind}` };
+    });
+    const reportingCaughtUp = performance.now();
+    figure('reporting_households_caught_up_s', secs(reportingCaughtUp - tUnits));
+    figure('reporting_after_import_s', secs(reportingCaughtUp - tImported));
+    figure('reporting_households_per_s', Math.round(N / ((reportingCaughtUp - tUnits) / 1000)));
+    await waitFor('recognition to hold every household', 3600, async () => {
+      const behind = await lag('xhht.recognition.hierarchy', orgTopic);
+      if (behind > 0) return { done: false, note: `lag ${behind}` };
+      const n = await count(recognitionDb, `select count(*) as n from participant_replica where kind = 'HOUSEHOLD'`);
+      return { done: n === N, note: `${n} households, lag ${behind}` };
+    });
+    figure('recognition_households_caught_up_s', secs(performance.now() - tUnits));
+
+    // 2. recognitions, onto recognition's topic as its relay publishes them
+    const households = (
+      await orgDb.query<{ id: string; unit_id: string }>(
+        `select h.id, h.unit_id from household h join admin_unit u on u.id = h.unit_id order by u.code, h.code`,
+      )
+    ).rows;
+    if (households.length !== N) throw new Error(`org holds ${households.length} households`);
+    const tRecognitions = performance.now();
+    const produced = await produceRecognitions(kafka, catalog, households);
+    figure('seed_recognitions_produce_s', secs(performance.now() - tRecognitions));
+    await waitFor('reporting to hold every recognition', 3600, async () => {
+      const behind = await lag('xhht.reporting.recognitions', eventTopic('recognition'));
+      if (behind > 0) return { done: false, note: `lag ${behind}` };
+      const n = await count(reportingDb, `select count(*) as n from recognition_fact`);
+      return { done: n === produced.total, note: `${n} of ${produced.total} recognitions, lag ${behind}` };
+    });
+    const recognitionsMs = performance.now() - tRecognitions;
+    figure('recognitions_seeded', produced.total);
+    figure('reporting_recognitions_caught_up_s', secs(recognitionsMs));
+    figure('reporting_recognitions_per_s', Math.round(produced.total / (recognitionsMs / 1000)));
+
+    // 3. a plan per province with Learning Family targets
+    for (const [i, provinceId] of units.provinces.entries()) {
+      const created = await gql<{ createPlan: { plan: { id: string } } }>(
+        `mutation C($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`,
+        { input: { number: `${i + 1}/KH-UBND`, issuedOn: '2023-03-01', issuingUnitId: provinceId } },
+        adminToken,
+      );
+      for (const [year, percentage] of [
+        [2025, 55 + (i % 10)],
+        [2030, 80],
+      ] as const) {
+        await gql(
+          `mutation T($input: SetTargetInput!) { setTarget(input: $input) { target { id } } }`,
+          { input: { planId: created.createPlan.plan.id, indicator: 'LEARNING_FAMILY_RATE', unitId: provinceId, year, percentage } },
+          adminToken,
+        );
+      }
+    }
+    say(`a plan with 2025 and 2030 targets for each of the ${units.provinces.length} provinces`);
+
+    // 4. the nation-wide query: right figures first, then timed
+    const nation = await gql<{ progress: ProgressRow[] }>(PROGRESS_QUERY, { ids: units.provinces, year: YEAR }, adminToken);
+    checkNation(nation.progress, units.provinces.length, produced.in2025);
+    const latencies: number[] = [];
+    for (let i = 0; i < WARMUP + REQUESTS; i++) {
+      const t0 = performance.now();
+      await gql(PROGRESS_QUERY, { ids: units.provinces, year: YEAR }, adminToken);
+      if (i >= WARMUP) latencies.push(performance.now() - t0);
+    }
+    const total = latencies.reduce((a, b) => a + b, 0);
+    figure('progress_requests', REQUESTS);
+    figure('progress_mean_ms', ms(total / REQUESTS));
+    figure('progress_requests_per_s', Math.round(REQUESTS / (total / 1000)));
+    figure('progress_p50_ms', ms(percentile(latencies, 50)));
+    figure('progress_p99_ms', ms(percentile(latencies, 99)));
+
+    // 5. one more recognition at a time, end to end through recognition's decision path
+    const samples = sampleHouseholds(households, SAMPLES);
+    const fixtures = await seedSampleCycles(recognitionDb, samples);
+    const communeQuery = `query P($ids: [ID!]!, $year: Int!) { progress(unitIds: $ids, year: $year) { indicators { indicator numerator } } }`;
+    const familyNumerator = async (communeId: string) => {
+      const data = await gql<{ progress: { indicators: { indicator: string; numerator: number }[] }[] }>(
+        communeQuery,
+        { ids: [communeId], year: YEAR },
+        adminToken,
+      );
+      return data.progress[0]!.indicators.find((x) => x.indicator === 'LEARNING_FAMILY_RATE')!.numerator;
+    };
+    const eventLatencies: number[] = [];
+    const decisionLatencies: number[] = [];
+    for (const [i, f] of fixtures.entries()) {
+      const before = await familyNumerator(f.communeId);
+      const token = await signUserToken(
+        { subject: 'bench-decider', roles: [{ role: f.role, unitId: f.communeId }] },
+        state.jwtSecret,
+        '1h',
+      );
+      const t0 = performance.now();
+      const decided = await gql<{ issueRecognitionDecision: { decision: { recognitionCount: number } } }>(
+        `mutation D($input: IssueRecognitionDecisionInput!) { issueRecognitionDecision(input: $input) { decision { recognitionCount } } }`,
+        {
+          input: {
+            cycleId: f.cycleId,
+            number: `${900 + i}/QĐ-UBND`,
+            date: '2025-12-15',
+            signerName: 'Nguyễn Văn An',
+            signerTitle: 'Chủ tịch UBND xã',
+            allApproved: true,
+          },
+        },
+        token,
+      );
+      const t1 = performance.now();
+      if (decided.issueRecognitionDecision.decision.recognitionCount !== 1) throw new Error('a sample decision recognised no household');
+      const deadline = t1 + 30_000;
+      let now = before;
+      while ((now = await familyNumerator(f.communeId)) === before && performance.now() < deadline) await sleep(POLL_MS);
+      const t2 = performance.now();
+      if (now !== before + 1) throw new Error(`commune ${f.communeId}: numerator ${before} → ${now}, expected one more within 30 s`);
+      decisionLatencies.push(t1 - t0);
+      eventLatencies.push(t2 - t1);
+    }
+    const after = await gql<{ progress: ProgressRow[] }>(PROGRESS_QUERY, { ids: units.provinces, year: YEAR }, adminToken);
+    checkNation(after.progress, units.provinces.length, produced.in2025 + fixtures.length);
+    figure('event_samples', eventLatencies.length);
+    figure('decision_p50_ms', ms(percentile(decisionLatencies, 50)));
+    figure('event_to_progress_mean_ms', ms(eventLatencies.reduce((a, b) => a + b, 0) / eventLatencies.length));
+    figure('event_to_progress_p50_ms', ms(percentile(eventLatencies, 50)));
+    figure('event_to_progress_p99_ms', ms(percentile(eventLatencies, 99)));
+  } finally {
+    await admin?.disconnect().catch(() => undefined);
+    for (const c of clients) await c.end().catch(() => undefined);
+    await stack?.stop();
+  }
+}
+
+const secs = (msValue: number) => (msValue / 1000).toFixed(1);
+const ms = (value: number) => value.toFixed(1);
+const sleep = (msValue: number) => new Promise((r) => setTimeout(r, msValue));
+
+/** Nearest rank. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const count = async (db: Client, sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
+
+/** Messages of `topic` the group has not committed yet (all of them before it commits anything). */
+function lagOf(admin: Admin) {
+  return async (groupId: string, topic: string): Promise<number> => {
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((sum, p) => sum + Number(p.high) - Math.max(done.get(p.partition) ?? 0, 0), 0);
+  };
+}
+
+async function waitFor(what: string, seconds: number, check: () => Promise<{ done: boolean; note: string }>): Promise<void> {
+  const t0 = Date.now();
+  let lastSaid = 0;
+  for (;;) {
+    const { done, note } = await check();
+    if (done) return say(`${what}: done after ${Math.round((Date.now() - t0) / 1000)} s (${note})`);
+    if (Date.now() - t0 > seconds * 1000) throw new Error(`waited ${seconds} s for ${what}: ${note}`);
+    if (Date.now() - lastSaid > 10_000) {
+      say(`waiting for ${what}: ${note}`);
+      lastSaid = Date.now();
+    }
+    // counting rows is not free: the consumers being waited for share the machine
+    await sleep(1000);
+  }
+}
+
+/** The provinces and communes in force today, from org's database. */
+async function currentUnits(db: Client) {
+  const rows = (
+    await db.query<{ id: string; code: string; kind: string; parent_id: string | null }>(
+      `select u.id, u.code, v.kind, v.parent_id from admin_unit u
+       join admin_unit_version v on v.unit_id = u.id and v.valid_from <= current_date and (v.valid_to is null or v.valid_to >= current_date)
+       where v.kind in ('PROVINCE', 'COMMUNE') order by u.code`,
+    )
+  ).rows;
+  return {
+    provinces: rows.filter((r) => r.kind === 'PROVINCE').map((r) => r.id),
+    communes: rows.filter((r) => r.kind === 'COMMUNE').map((r) => ({ id: r.id, code: r.code, province: r.parent_id! })),
+  };
+}
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Ngọc', 'Thanh', 'Quốc', 'Xuân', 'Thu'];
+const GIVEN = ['An', 'Bình', 'Cường', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Phúc', 'Quang'];
+
+/** N households placed in the communes themselves (the reference tree has no villages), a commune's households together. */
+async function writeCsv(file: string, communes: { code: string }[]): Promise<void> {
+  const out = createWriteStream(file);
+  out.write('\uFEFFMã đơn vị,Mã hộ,Chủ hộ,Địa chỉ\n');
+  let buf = '';
+  let i = 0;
+  for (const [c, commune] of communes.entries()) {
+    // communes get N ÷ communes each, the first ones one more
+    const size = Math.floor(N / communes.length) + (c < N % communes.length ? 1 : 0);
+    for (let n = 1; n <= size; n++, i++) {
+      const name = `${FAMILY[i % FAMILY.length]} ${MIDDLE[(i >> 4) % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`;
+      buf += `${commune.code},H${String(n).padStart(6, '0')},${name},Số ${n}\n`;
+      if (buf.length > 1 << 16) {
+        if (!out.write(buf)) await once(out, 'drain');
+        buf = '';
+      }
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+/**
+ * Learning Family recognitions of the households (in org's order, a commune's together), as
+ * recognition's relay publishes them: one decision per commune and year, key = the subject's id,
+ * ce_type and ce_id headers. Returns how many were produced, and how many for 2025.
+ */
+async function produceRecognitions(kafka: Kafka, catalog: EventCatalog, households: { id: string; unit_id: string }[]) {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const topic = eventTopic('recognition');
+  const decisions = new Map<string, string>();
+  const years = [
+    { year: 2025, holds: holds2025, date: '2025-10-15', validTo: '2028-10-14' },
+    { year: 2024, holds: holds2024, date: '2024-10-15', validTo: '2027-10-14' },
+  ];
+  let chunk: { key: string; value: string; headers: Record<string, string> }[] = [];
+  let total = 0;
+  let in2025 = 0;
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    await producer.send({ topic, acks: -1, messages: chunk });
+    chunk = [];
+  };
+  try {
+    for (const [i, h] of households.entries()) {
+      for (const y of years) {
+        if (!y.holds(i)) continue;
+        const decisionKey = `${h.unit_id}|${y.year}`;
+        if (!decisions.has(decisionKey)) decisions.set(decisionKey, randomUUID());
+        const event = newEvent(GRANTED, h.id, {
+          recognitionId: randomUUID(),
+          decisionId: decisions.get(decisionKey)!,
+          subjectKind: 'HOUSEHOLD',
+          subjectId: h.id,
+          title: 'LEARNING_FAMILY',
+          level: 'ACHIEVED',
+          year: y.year,
+          validFrom: y.date,
+          validTo: y.validTo,
+          decisionNumber: `${(decisions.size % 900) + 1}/QĐ-UBND`,
+          decisionDate: y.date,
+          decidingUnitId: h.unit_id,
+        });
+        // the consumer validates each; checking the first ones here stops a malformed run early
+        if (total < 1000) catalog.validate(event);
+        chunk.push({
+          key: event.subject,
+          value: JSON.stringify(event),
+          headers: { ce_type: event.type, ce_id: event.id, 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+        });
+        total++;
+        if (y.year === 2025) in2025++;
+        if (chunk.length >= 1000) await flush();
+      }
+    }
+    await flush();
+  } finally {
+    await producer.disconnect();
+  }
+  say(`${total} granted events (${in2025} for 2025) on ${topic}, ${decisions.size} decisions`);
+  return { total, in2025 };
+}
+
+/** The nation's Learning Family figures add up to the households and the 2025 recognitions; every province has a status. */
+function checkNation(rows: ProgressRow[], provinces: number, numerator: number): void {
+  if (rows.length !== provinces) throw new Error(`progress answered ${rows.length} of ${provinces} provinces`);
+  const family = rows.map((r) => r.indicators.find((x) => x.indicator === 'LEARNING_FAMILY_RATE')!);
+  const sum = (f: (x: (typeof family)[number]) => number) => family.reduce((s, x) => s + f(x), 0);
+  const denominators = sum((x) => x.denominator);
+  const numerators = sum((x) => x.numerator);
+  say(`nation: LEARNING_FAMILY_RATE ${numerators} / ${denominators}; statuses ${[...new Set(family.map((x) => x.status))].join(', ')}`);
+  if (denominators !== N || numerators !== numerator) {
+    throw new Error(`LEARNING_FAMILY_RATE over the provinces is ${numerators} / ${denominators}, expected ${numerator} / ${N}`);
+  }
+  if (family.some((x) => x.target === null || x.status === 'NO_TARGET')) throw new Error('a province has no Learning Family target');
+}
+
+/** Households without a 2025 title, each in a different commune (the first of every commune that has one). */
+function sampleHouseholds(households: { id: string; unit_id: string }[], n: number): { id: string; unit_id: string }[] {
+  const picked = new Map<string, { id: string; unit_id: string }>();
+  for (const [i, h] of households.entries()) {
+    if (i % 10 === 9 && !picked.has(h.unit_id)) picked.set(h.unit_id, h);
+    if (picked.size >= n) break;
+  }
+  return [...picked.values()];
+}
+
+interface SampleFixture {
+  cycleId: string;
+  communeId: string;
+  role: Role;
+}
+
+/**
+ * A one-household Learning Family cycle decided by the household's commune, with its APPROVED
+ * assessment, per sample: written straight into recognition's database, as bench:decide does.
+ */
+async function seedSampleCycles(db: Client, samples: { id: string; unit_id: string }[]): Promise<SampleFixture[]> {
+  const role = await decidingRole(db);
+  const criteriaSetId = await criteriaSet(db);
+  const fixtures: SampleFixture[] = [];
+  await db.query('begin');
+  for (const s of samples) {
+    const cycleId = randomUUID();
+    await db.query(
+      `insert into recognition_cycle (id, year, title, subject_level, name, deciding_unit_id, submission_deadline, decision_deadline, validity_months, created_by)
+       values ($1, ${YEAR}, 'LEARNING_FAMILY', 'HOUSEHOLD', 'Gia đình học tập ${YEAR}', $2, '2025-11-30', '2025-12-31', 36, 'bench')`,
+      [cycleId, s.unit_id],
+    );
+    await db.query(
+      `insert into assessment (id, cycle_id, subject_kind, subject_id, subject_unit_id, criteria_set_id, status, result_level, total_points,
+         submitted_at, created_by, updated_by)
+       values (gen_random_uuid(), $1, 'HOUSEHOLD', $2, $3, $4, 'APPROVED', 'ACHIEVED', 85, '2025-11-15', 'bench', 'bench')`,
+      [cycleId, s.id, s.unit_id, criteriaSetId],
+    );
+    fixtures.push({ cycleId, communeId: s.unit_id, role });
+  }
+  await db.query('commit');
+  return fixtures;
+}
+
+/** The Learning Family criteria set the assessments used: a published one when the criteria module ships them, else any id. */
+async function criteriaSet(db: Client): Promise<string> {
+  const [{ table }] = (await db.query(`select to_regclass('criteria_set') is not null as table`)).rows as [{ table: boolean }];
+  if (table) {
+    const found = await db
+      .query(`select id from criteria_set where title = 'LEARNING_FAMILY' order by id limit 1`)
+      .catch(() => ({ rows: [] }));
+    if (found.rows[0]) return (found.rows[0] as { id: string }).id;
+  }
+  return randomUUID();
+}
+
+/** Who decides Learning Family for households at commune level on the decision date, from the shipped authority rules. */
+async function decidingRole(db: Client): Promise<Role> {
+  const found = await db.query(
+    `select deciding_role from recognition_authority_rule
+     where title = 'LEARNING_FAMILY' and subject_level = 'HOUSEHOLD' and valid_from <= '2025-12-15' and (valid_to is null or valid_to >= '2025-12-15')`,
+  );
+  const role = (found.rows[0] as { deciding_role?: Role } | undefined)?.deciding_role;
+  if (!role) throw new Error('no shipped authority rule decides Learning Family for households');
+  return role;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exit(1);
+  },
+);
