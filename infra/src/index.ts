@@ -35,3 +35,4 @@ export * from './db/raw-query';
 export * from './db/audited';
 export * from './cli/run-main';
 export * from './text/vocabulary';
+export * from './service/periodic';

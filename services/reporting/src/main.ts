@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createLogger, runService, runUntilSignal } from '@xhht/infra';
+import { createLogger, runService, runUntilSignal, startPeriodic } from '@xhht/infra';
 import { overdueSweepMs, startOverdueSweeper } from './reports/report-overdue';
-import { startPeriodic } from './periodic';
 import { refreshClosureForToday } from './progress/progress-rollup';
 import { reportingService } from './service';
 

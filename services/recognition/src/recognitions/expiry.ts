@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery, todayInVietnam, type Logger, type MikroORM } from '@xhht/infra';
+import { rawQuery, startPeriodic, todayInVietnam, type Logger, type MikroORM } from '@xhht/infra';
 import { RECOGNITION_EXPIRED, expiredData, expiredDataSql } from './recognition.events';
 import { sqlEvents } from './sql-events';
 
@@ -44,25 +44,16 @@ export async function expireRecognitions(em: EntityManager, today: string = toda
 }
 
 /** Runs the sweep every `intervalMs` (and once at start) until stopped; failures are logged and retried next time. */
-export function startExpirySweeper(orm: MikroORM, intervalMs: number, logger: Logger): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    running = expireRecognitions(orm.em.fork() as EntityManager).then(
-      (n) => void (n > 0 && logger.info({ expired: n }, 'recognitions expired')),
-      (err: Error) => logger.warn({ err: err.message }, 'recognition expiry sweep failed; will retry'),
-    );
-  };
-  const first = setTimeout(sweep, 1000);
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
+export const startExpirySweeper = (orm: MikroORM, intervalMs: number, logger: Logger) =>
+  startPeriodic(
+    'recognition expiry sweep',
+    intervalMs,
+    async () => {
+      const n = await expireRecognitions(orm.em.fork() as EntityManager);
+      if (n > 0) logger.info({ expired: n }, 'recognitions expired');
     },
-  };
-}
+    logger,
+  );
 
 /** RECOGNITION_EXPIRY_SWEEP_MS: how often the sweep runs (default hourly; at least a second). */
 export function expirySweepMs(env: NodeJS.ProcessEnv): number {

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { EventCatalog, insertOutboxBatch, rawQuery, todayInVietnam, type Logger, type MikroORM } from '@xhht/infra';
+import { EventCatalog, insertOutboxBatch, rawQuery, startPeriodic, todayInVietnam, type Logger, type MikroORM } from '@xhht/infra';
 import { overdueEvent, reportFacts } from './report.events';
 import type { ReporterRow, ReportRequestRow } from './report.repository';
-import { startPeriodic } from '../periodic';
 
 /** Reporters marked per transaction; a larger backlog takes several. */
 const CHUNK = 1000;

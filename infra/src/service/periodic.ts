@@ -1,4 +1,4 @@
-import type { Logger } from '@xhht/infra';
+import type { Logger } from '../logger';
 
 /**
  * Runs `task` once a second after start and then every `intervalMs` until stopped; a failure is
