@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Workbook, type Worksheet } from 'exceljs';
-import { replicated } from '../support/recognition';
+import { recogniseHouseholds, replicated } from '../support/recognition';
 import { createProvince, createUnit, eventually, gql, sql, stack, tokenFor, uniqueCode } from '../support/stack';
 
 /**
@@ -15,8 +14,6 @@ import { createProvince, createUnit, eventually, gql, sql, stack, tokenFor, uniq
  */
 
 const REGISTER_HOUSEHOLD = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id } } }`;
-const OPEN_CYCLE = `mutation Open($input: OpenRecognitionCycleInput!) { openRecognitionCycle(input: $input) { cycle { id } } }`;
-const ISSUE = `mutation Issue($input: IssueRecognitionDecisionInput!) { issueRecognitionDecision(input: $input) { decision { id recognitionCount } } }`;
 const CREATE_PLAN = `mutation C($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`;
 const SET_TARGET = `mutation S($input: SetTargetInput!) { setTarget(input: $input) { target { id } } }`;
 const PROGRESS = `query P($unitIds: [ID!]!, $year: Int!) {
@@ -78,49 +75,14 @@ beforeAll(async () => {
   );
 
   // two of commune A's three households recognised as Learning Families for 2025
-  const associationOfficer = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: communeA.id }], 'hkh-cho-don');
-  const cycle = await gql(
-    OPEN_CYCLE,
-    {
-      input: {
-        year: 2025,
-        title: 'LEARNING_FAMILY',
-        subjectLevel: 'HOUSEHOLD',
-        decidingUnitId: communeA.id,
-        submissionDeadline: '2025-11-30',
-        decisionDeadline: '2025-12-31',
-        validityMonths: 36,
-      },
-    },
-    { token: associationOfficer },
-  );
-  if (cycle.errors) throw new Error(JSON.stringify(cycle.errors));
-  const cycleId = cycle.data!.openRecognitionCycle.cycle.id as string;
-  for (const subjectId of householdsA.slice(0, 2)) {
-    await sql(
-      'recognition',
-      `insert into assessment (id, cycle_id, subject_kind, subject_id, subject_unit_id, criteria_set_id, status, result_level, total_points,
-         submitted_at, created_by, updated_by)
-       values ($1, $2, 'HOUSEHOLD', $3, $4, $5, 'APPROVED', 'ACHIEVED', 88, '2025-11-20', 'e2e', 'e2e')`,
-      [randomUUID(), cycleId, subjectId, villageA.id, randomUUID()],
-    );
-  }
-  const issued = await gql(
-    ISSUE,
-    {
-      input: {
-        cycleId,
-        number: '12/QĐ-UBND',
-        date: '2025-12-20',
-        signerName: 'Hà Văn Tú',
-        signerTitle: 'Chủ tịch UBND xã',
-        allApproved: true,
-      },
-    },
-    { token: associationOfficer },
-  );
-  if (issued.errors) throw new Error(JSON.stringify(issued.errors));
-  expect(issued.data!.issueRecognitionDecision.decision.recognitionCount).toBe(2);
+  await recogniseHouseholds({
+    year: 2025,
+    decidingUnitId: communeA.id,
+    date: '2025-12-20',
+    number: '12/QĐ-UBND',
+    households: householdsA.slice(0, 2).map((id) => ({ id, unitId: villageA.id })),
+    officerSubject: 'hkh-cho-don',
+  });
 
   // the province's plan: 70% Learning Families in 2025
   provinceOfficer = await tokenFor([{ role: 'EDUCATION_OFFICER', unitId: province.id }], 'so-gd-bac-kan');

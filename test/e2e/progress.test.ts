@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
-import { replicated } from '../support/recognition';
+import { recogniseHouseholds, replicated } from '../support/recognition';
 import { collectTopic, createUnit, eventually, gql, kafka, sql, tokenFor, uniqueCode } from '../support/stack';
 
 /**
@@ -13,8 +13,6 @@ import { collectTopic, createUnit, eventually, gql, kafka, sql, tokenFor, unique
 const TOPIC = 'xhht.recognition.events';
 const GRANTED = 'vn.xhht.recognition.recognition.granted.v1';
 const REGISTER_HOUSEHOLD = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id } } }`;
-const OPEN_CYCLE = `mutation Open($input: OpenRecognitionCycleInput!) { openRecognitionCycle(input: $input) { cycle { id } } }`;
-const ISSUE = `mutation Issue($input: IssueRecognitionDecisionInput!) { issueRecognitionDecision(input: $input) { decision { id recognitionCount } } }`;
 const REVOKE = `mutation Revoke($input: RevokeRecognitionInput!) { revokeRecognition(input: $input) { recognition { id status } } }`;
 const MERGE = `mutation Merge($input: MergeAdminUnitsInput!) { mergeAdminUnits(input: $input) { units { id } } }`;
 const CREATE_PLAN = `mutation C($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`;
@@ -67,52 +65,9 @@ async function household(unitId: string): Promise<string> {
   return res.data!.registerHousehold.household.id as string;
 }
 
-/** A Learning Family cycle decided by `unitId`'s Association officer on `date` for these households (assessments APPROVED, seeded as the workflow leaves them). */
-async function recognise(year: number, unitId: string, date: string, subjects: { id: string; unitId: string }[]): Promise<void> {
-  const token = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId }]);
-  const cycle = await gql(
-    OPEN_CYCLE,
-    {
-      input: {
-        year,
-        title: 'LEARNING_FAMILY',
-        subjectLevel: 'HOUSEHOLD',
-        decidingUnitId: unitId,
-        submissionDeadline: `${year}-11-30`,
-        decisionDeadline: `${year + 1}-01-31`,
-        validityMonths: 36,
-      },
-    },
-    { token },
-  );
-  if (cycle.errors) throw new Error(JSON.stringify(cycle.errors));
-  const cycleId = cycle.data!.openRecognitionCycle.cycle.id as string;
-  for (const s of subjects) {
-    await sql(
-      'recognition',
-      `insert into assessment (id, cycle_id, subject_kind, subject_id, subject_unit_id, criteria_set_id, status, result_level, total_points,
-         submitted_at, created_by, updated_by)
-       values ($1, $2, 'HOUSEHOLD', $3, $4, $5, 'APPROVED', 'ACHIEVED', 86, $6, 'e2e', 'e2e')`,
-      [randomUUID(), cycleId, s.id, s.unitId, randomUUID(), `${year}-11-20`],
-    );
-  }
-  const issued = await gql(
-    ISSUE,
-    {
-      input: {
-        cycleId,
-        number: `${year % 100}/QĐ-UBND`,
-        date,
-        signerName: 'Nông Thị Mai',
-        signerTitle: 'Chủ tịch UBND xã',
-        allApproved: true,
-      },
-    },
-    { token },
-  );
-  if (issued.errors) throw new Error(JSON.stringify(issued.errors));
-  expect(issued.data!.issueRecognitionDecision.decision.recognitionCount).toBe(subjects.length);
-}
+/** Learning Families for `year`, decided by `unitId` on `date`. */
+const recognise = (year: number, unitId: string, date: string, households: { id: string; unitId: string }[]) =>
+  recogniseHouseholds({ year, decidingUnitId: unitId, date, number: `${year % 100}/QĐ-UBND`, households });
 
 async function progress(unitIds: string[], year: number, asOf?: string, token = officer): Promise<Progress[]> {
   const res = await gql<{ progress: Progress[] }>(PROGRESS, { unitIds, year, asOf }, { token });

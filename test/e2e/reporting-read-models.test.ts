@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { createLogger, initORM, todayInVietnam, type MikroORM } from '@xhht/infra';
 import { migrations } from '../../services/reporting/src/migrations';
 import { indicatorCounts } from '../../services/reporting/src/read-models/indicator-counts';
-import { replicated } from '../support/recognition';
+import { recogniseHouseholds, replicated } from '../support/recognition';
 import { collectTopic, createProvince, createUnit, eventually, gql, kafka, sql, stack, tokenFor, uniqueCode } from '../support/stack';
 
 /**
@@ -19,8 +19,6 @@ import { collectTopic, createProvince, createUnit, eventually, gql, kafka, sql, 
 const TOPIC = 'xhht.recognition.events';
 const GRANTED = 'vn.xhht.recognition.recognition.granted.v1';
 const REGISTER_HOUSEHOLD = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id } } }`;
-const OPEN_CYCLE = `mutation Open($input: OpenRecognitionCycleInput!) { openRecognitionCycle(input: $input) { cycle { id } } }`;
-const ISSUE = `mutation Issue($input: IssueRecognitionDecisionInput!) { issueRecognitionDecision(input: $input) { decision { id recognitionCount } } }`;
 const REVOKE = `mutation Revoke($input: RevokeRecognitionInput!) { revokeRecognition(input: $input) { recognition { id status } } }`;
 
 let events: { messages: KafkaMessage[]; stop: () => Promise<void> };
@@ -93,51 +91,15 @@ beforeAll(async () => {
     'households in the reporting replica',
   );
 
-  const officer = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: communeA.id }], 'hkh-hoa-an');
-  const cycle = await gql(
-    OPEN_CYCLE,
-    {
-      input: {
-        year: 2025,
-        title: 'LEARNING_FAMILY',
-        subjectLevel: 'HOUSEHOLD',
-        decidingUnitId: communeA.id,
-        submissionDeadline: '2025-11-30',
-        decisionDeadline: '2025-12-31',
-        validityMonths: 36,
-      },
-    },
-    { token: officer },
-  );
-  if (cycle.errors) throw new Error(JSON.stringify(cycle.errors));
-  const cycleId = cycle.data!.openRecognitionCycle.cycle.id as string;
-  // two of the commune's three households approved
-  for (const subjectId of householdsA.slice(0, 2)) {
-    await sql(
-      'recognition',
-      `insert into assessment (id, cycle_id, subject_kind, subject_id, subject_unit_id, criteria_set_id, status, result_level, total_points,
-         submitted_at, created_by, updated_by)
-       values ($1, $2, 'HOUSEHOLD', $3, $4, $5, 'APPROVED', 'ACHIEVED', 86, '2025-11-20', 'e2e', 'e2e')`,
-      [randomUUID(), cycleId, subjectId, villageA.id, randomUUID()],
-    );
-  }
-  const issued = await gql(
-    ISSUE,
-    {
-      input: {
-        cycleId,
-        number: '31/QĐ-UBND',
-        date: '2026-01-10',
-        signerName: 'Nông Thị Mai',
-        signerTitle: 'Chủ tịch UBND xã',
-        allApproved: true,
-      },
-    },
-    { token: officer },
-  );
-  if (issued.errors) throw new Error(JSON.stringify(issued.errors));
-  expect(issued.data!.issueRecognitionDecision.decision.recognitionCount).toBe(2);
-  decisionId = issued.data!.issueRecognitionDecision.decision.id as string;
+  // two of the commune's three households recognised
+  decisionId = await recogniseHouseholds({
+    year: 2025,
+    decidingUnitId: communeA.id,
+    date: '2026-01-10',
+    number: '31/QĐ-UBND',
+    households: householdsA.slice(0, 2).map((id) => ({ id, unitId: villageA.id })),
+    officerSubject: 'hkh-hoa-an',
+  });
 }, 180000);
 
 afterAll(async () => {
