@@ -118,6 +118,19 @@ export async function unitAndAncestors(em: EntityManager, unitId: string, asOf =
   return (await unitsAndAncestors(em, [unitId], asOf)).get(unitId) ?? [];
 }
 
+/**
+ * CTE `up(root, id, parent_id, depth)`: each root unit (depth 0) and its ancestors on a date, nearest
+ * first. Five bindings: the roots (uuid[] literal), then the date four times.
+ */
+export const ANCESTORS_CTE = `up(root, id, parent_id, depth) as (
+    select v.unit_id, v.unit_id, v.parent_id, 0 from admin_unit_version_replica v
+    where v.unit_id = any(?::uuid[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
+    union
+    select up.root, v.unit_id, v.parent_id, up.depth + 1 from up
+    join admin_unit_version_replica v on v.unit_id = up.parent_id
+    where v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date) and up.depth < 20
+  )`;
+
 /** `unitAndAncestors` for many units with one statement: each unit followed by its ancestors on `asOf`, nearest first. */
 export async function unitsAndAncestors(
   em: EntityManager,
@@ -126,14 +139,7 @@ export async function unitsAndAncestors(
 ): Promise<Map<string, string[]>> {
   const rows = await rawQuery<{ root: string; id: string }[]>(
     em,
-    `with recursive up(root, id, parent_id, depth) as (
-       select v.unit_id, v.unit_id, v.parent_id, 0 from admin_unit_version_replica v
-       where v.unit_id = any(?::uuid[]) and v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date)
-       union
-       select up.root, v.unit_id, v.parent_id, up.depth + 1 from up
-       join admin_unit_version_replica v on v.unit_id = up.parent_id
-       where v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date) and up.depth < 20
-     ) select root, id from up order by root, depth`,
+    `with recursive ${ANCESTORS_CTE} select root, id from up order by root, depth`,
     [uuidArray([...new Set(unitIds)]), asOf, asOf, asOf, asOf],
   );
   const out = new Map<string, string[]>();

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { connection, pageWindow, rawQuery, uuidArray, type Connection, type PageArgs } from '@xhht/infra';
+import { connection, pageWindow, rawQuery, todayInVietnam, uuidArray, type Connection, type PageArgs } from '@xhht/infra';
 import { resolveEffectiveTargets, type EffectiveTarget, type PlanNode, type TargetRow } from './effective-targets';
 import type { Indicator } from './indicators';
 import { Plan, PlanTarget } from './plan.entity';
-import { unitAndAncestors, unitsAndAncestors } from './plan.domain';
+import { ANCESTORS_CTE, unitAndAncestors } from './plan.domain';
 
 /** Plans by id, one statement per batch. */
 export const planByIdLoader = (em: EntityManager) =>
@@ -87,44 +87,52 @@ export async function effectiveTargets(em: EntityManager, unitId: string, year: 
 }
 
 /**
- * `effectiveTargets` for many units and years at once, with two statements: every unit's ancestors
- * (today, or on `asOf`), then the plans issued by any of them covering any of the years with their targets.
- * Keyed `${unitId}|${year}`.
+ * `effectiveTargets` for many units and years at once, in one statement: every unit's ancestors
+ * (today, or on `asOf`), and the plans issued by any of them covering any of the years with their
+ * targets. Keyed `${unitId}|${year}`.
  */
 export async function effectiveTargetsFor(
   em: EntityManager,
   unitIds: readonly string[],
   years: readonly number[],
-  asOf?: string,
+  asOf = todayInVietnam(),
 ): Promise<Map<string, EffectiveTarget[]>> {
   const out = new Map<string, EffectiveTarget[]>();
   if (unitIds.length === 0 || years.length === 0) return out;
-  const lines = await unitsAndAncestors(em, unitIds, asOf);
-  const all = [...new Set([...lines.values()].flat())];
   const lo = Math.min(...years);
   const hi = Math.max(...years);
-  const rows = await rawQuery<
+  const [found] = await rawQuery<
     {
-      id: string;
-      issuing_unit_id: string;
-      parent_plan_id: string | null;
-      issued_on: string;
-      start_year: number;
-      end_year: number;
-      indicator: Indicator | null;
-      unit_id: string | null;
-      year: number | null;
-      percentage: string | null;
+      lines: { root: string; id: string; depth: number }[];
+      plans: {
+        id: string;
+        issuing_unit_id: string;
+        parent_plan_id: string | null;
+        issued_on: string;
+        start_year: number;
+        end_year: number;
+        indicator: Indicator | null;
+        unit_id: string | null;
+        year: number | null;
+        percentage: number | null;
+      }[];
     }[]
   >(
     em,
-    `select p.id, p.issuing_unit_id, p.parent_plan_id, to_char(p.issued_on, 'YYYY-MM-DD') as issued_on, p.start_year, p.end_year,
-       t.indicator, t.unit_id, t.year, t.percentage
-     from reporting_plan p
-     left join reporting_plan_target t on t.plan_id = p.id and t.year between ? and ? and t.unit_id = any(?::uuid[])
-     where p.issuing_unit_id = any(?::uuid[]) and p.start_year <= ? and p.end_year >= ?`,
-    [lo, hi, uuidArray(all), uuidArray(all), hi, lo],
+    `with recursive ${ANCESTORS_CTE}
+     select
+       (select coalesce(json_agg(json_build_object('root', root, 'id', id, 'depth', depth)), '[]'::json) from up) as lines,
+       (select coalesce(json_agg(json_build_object('id', p.id, 'issuing_unit_id', p.issuing_unit_id, 'parent_plan_id', p.parent_plan_id,
+           'issued_on', to_char(p.issued_on, 'YYYY-MM-DD'), 'start_year', p.start_year, 'end_year', p.end_year,
+           'indicator', t.indicator, 'unit_id', t.unit_id, 'year', t.year, 'percentage', t.percentage)), '[]'::json)
+        from reporting_plan p
+        left join reporting_plan_target t on t.plan_id = p.id and t.year between ? and ? and t.unit_id in (select id from up)
+        where p.issuing_unit_id in (select id from up) and p.start_year <= ? and p.end_year >= ?) as plans`,
+    [uuidArray([...new Set(unitIds)]), asOf, asOf, asOf, asOf, lo, hi, hi, lo],
   );
+  const lines = new Map<string, string[]>();
+  for (const l of [...found!.lines].sort((a, b) => a.depth - b.depth)) lines.set(l.root, [...(lines.get(l.root) ?? []), l.id]);
+  const rows = found!.plans;
   for (const year of new Set(years)) {
     const plans = new Map<string, PlanNode>();
     const targets: TargetRow[] = [];

@@ -28,24 +28,35 @@ export async function measureCounts(
   if (unitIds.length === 0 || years.length === 0) return [];
   const units = uuidArray([...new Set(unitIds)]);
   const yearList = `{${[...new Set(years)].join(',')}}`;
-  const fromRollups = source === 'auto' && (await rollupsHold(em, asOf));
-  const rows = fromRollups
-    ? await rawQuery<{ unit_id: string; year: number; measure: string; numerator: number; denominator: number }[]>(
-        em,
-        `select unit_id, year, measure, sum(numerator)::int as numerator, sum(denominator)::int as denominator
-         from progress_rollup
-         where unit_id = any(?::uuid[]) and year = any(?::int[]) and since <= ?::date and until > ?::date
-         group by unit_id, year, measure`,
-        [units, yearList, asOf, asOf],
-      )
-    : await rawQuery<{ unit_id: string; year: number; measure: string; numerator: number; denominator: number }[]>(
-        em,
-        `select s.root as unit_id, t.year, t.measure, sum(t.numerator)::int as numerator, sum(t.denominator)::int as denominator
-         from (${subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES)}) s
-         join progress_tally t on t.unit_id = s.id
-         where t.year = any(?::int[]) and t.since <= ?::date and t.until > ?::date
-         group by s.root, t.year, t.measure`,
-        [units, asOf, yearList, asOf, asOf],
-      );
-  return rows.map((r) => ({ unitId: r.unit_id, year: r.year, measure: r.measure, numerator: r.numerator, denominator: r.denominator }));
+  type Row = { unit_id: string | null; year: number; measure: string; numerator: number; denominator: number };
+  const fromRollups = `select unit_id, year, measure, sum(numerator)::int as numerator, sum(denominator)::int as denominator
+     from progress_rollup
+     where unit_id = any(?::uuid[]) and year = any(?::int[]) and since <= ?::date and until > ?::date
+     group by unit_id, year, measure`;
+  const fromTallies = () =>
+    rawQuery<Row[]>(
+      em,
+      `select s.root as unit_id, t.year, t.measure, sum(t.numerator)::int as numerator, sum(t.denominator)::int as denominator
+       from (${subtreesWithHistorySql(REPLICA_HIERARCHY_TABLES)}) s
+       join progress_tally t on t.unit_id = s.id
+       where t.year = any(?::int[]) and t.since <= ?::date and t.until > ?::date
+       group by s.root, t.year, t.measure`,
+      [units, asOf, yearList, asOf, asOf],
+    );
+  let rows: Row[];
+  if (source === 'tallies') {
+    rows = await fromTallies();
+  } else {
+    // the usual case in one round trip: the rollups were summed over the tree of `asOf` itself (a marker row says so)
+    const direct = await rawQuery<Row[]>(
+      em,
+      `select * from (${fromRollups}) r where exists (select 1 from progress_closure_state where tree_date = ?::date)
+       union all select null, 0, '', 0, 0 from progress_closure_state where tree_date = ?::date`,
+      [units, yearList, asOf, asOf, asOf, asOf],
+    );
+    if (direct.some((r) => r.unit_id === null)) rows = direct.filter((r) => r.unit_id !== null);
+    else if (await rollupsHold(em, asOf)) rows = await rawQuery<Row[]>(em, fromRollups, [units, yearList, asOf, asOf]);
+    else rows = await fromTallies();
+  }
+  return rows.map((r) => ({ unitId: r.unit_id!, year: r.year, measure: r.measure, numerator: r.numerator, denominator: r.denominator }));
 }
