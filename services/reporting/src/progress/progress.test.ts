@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ADMIN_UNIT_CREATED, createLogger, initORM, newEvent, todayInVietnam, type MikroORM } from '@xhht/infra';
-import { stack } from '../../../../test/support/stack';
+import { ADMIN_UNIT_CREATED, newEvent, todayInVietnam, type MikroORM } from '@xhht/infra';
 import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
-import { migrations } from '../migrations';
 import { RECOGNITION_GRANTED } from '../read-models/recognition-fact';
-import { countedOrg, countedRecognitions } from './counted-events.test-support';
+import { countedOrg, countedRecognitions, reportingTestOrm } from '../../../../test/support/reporting';
 import { measureCounts } from './progress-counts';
 import { unitProgress } from './progress';
 
@@ -49,14 +47,7 @@ describe('progress', () => {
   const inTx = (work: (em: EntityManager) => Promise<void>) => fork().transactional((tx) => work(tx as EntityManager));
 
   beforeAll(async () => {
-    const url = new URL(stack().databaseUrls.reporting);
-    url.pathname = '/xhht_test_reporting_progress';
-    orm = await initORM({
-      databaseUrl: url.toString(),
-      entities: [],
-      migrations,
-      logger: createLogger('progress-test', 'silent'),
-    });
+    orm = await reportingTestOrm('xhht_test_reporting_progress');
   });
   afterAll(() => orm?.close(true));
 

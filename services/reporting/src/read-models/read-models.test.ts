@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ADMIN_UNIT_CREATED, createLogger, initORM, newEvent, type CloudEvent, type MikroORM } from '@xhht/infra';
-import { stack } from '../../../../test/support/stack';
+import { ADMIN_UNIT_CREATED, newEvent, type CloudEvent, type MikroORM } from '@xhht/infra';
 import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
-import { countedOrg, countedRecognitions } from '../progress/counted-events.test-support';
-import { migrations } from '../migrations';
+import { countedOrg, countedRecognitions, reportingTestOrm } from '../../../../test/support/reporting';
 import { indicatorCounts, type IndicatorCount } from './indicator-counts';
 import {
   applyRecognitionEvents,
@@ -59,14 +57,7 @@ describe('reporting read models', () => {
     )[0];
 
   beforeAll(async () => {
-    const url = new URL(stack().databaseUrls.reporting);
-    url.pathname = '/xhht_test_reporting_read_models';
-    orm = await initORM({
-      databaseUrl: url.toString(),
-      entities: [],
-      migrations,
-      logger: createLogger('read-models-test', 'silent'),
-    });
+    orm = await reportingTestOrm('xhht_test_reporting_read_models');
   });
   afterAll(() => orm?.close(true));
 

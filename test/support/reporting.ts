@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CloudEvent, InboxHandler } from '@xhht/infra';
-import { countedHierarchyHandlers, countedRecognitionHandlers } from './progress-handlers';
+import { createLogger, initORM, type CloudEvent, type InboxHandler, type MikroORM } from '@xhht/infra';
+import { stack } from './stack';
+import { migrations } from '../../services/reporting/src/migrations';
+import { countedHierarchyHandlers, countedRecognitionHandlers } from '../../services/reporting/src/progress/progress-handlers';
 
 /** Applies events as reporting's consumers do: each run of events sharing a handler at once, in order (read model, then recount). */
 async function applyRuns(handlers: Record<string, InboxHandler>, events: CloudEvent[], em: EntityManager): Promise<void> {
@@ -22,3 +24,10 @@ async function applyRuns(handlers: Record<string, InboxHandler>, events: CloudEv
 export const countedOrg = (events: CloudEvent[], em: EntityManager) => applyRuns(countedHierarchyHandlers, events, em);
 /** Recognition's events through reporting's counted handlers. */
 export const countedRecognitions = (events: CloudEvent[], em: EntityManager) => applyRuns(countedRecognitionHandlers, events, em);
+
+/** An ORM on a database of its own (named `name`) on the test stack's PostgreSQL, with reporting's schema migrated. */
+export async function reportingTestOrm(name: string): Promise<MikroORM> {
+  const url = new URL(stack().databaseUrls.reporting);
+  url.pathname = `/${name}`;
+  return initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger(name, 'silent') });
+}
