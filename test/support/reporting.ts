@@ -1,8 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createLogger, initORM, type CloudEvent, type InboxHandler, type MikroORM } from '@xhht/infra';
 import { stack } from './stack';
 import { migrations } from '../../services/reporting/src/migrations';
 import { countedHierarchyHandlers, countedRecognitionHandlers } from '../../services/reporting/src/progress/progress-handlers';
+
+/** The transaction a handler runs in (reporting's own EntityManager type). */
+type EntityManager = Parameters<Extract<InboxHandler, { many: unknown }>['many']>[1];
 
 /** Applies events as reporting's consumers do: each run of events sharing a handler at once, in order (read model, then recount). */
 async function applyRuns(handlers: Record<string, InboxHandler>, events: CloudEvent[], em: EntityManager): Promise<void> {
