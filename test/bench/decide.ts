@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { PROFILES, createLogger, eventTopic, signUserToken, startStack, type Role, type StackHandle } from '@xhht/infra';
-import { figure, say } from './support';
+import { criteriaSet, decidingRole, figure, say } from './support';
 
 /**
  * `npm run bench:decide`: recognitions per second, events included. Starts the whole system the
@@ -180,31 +180,7 @@ async function seed(db: Client): Promise<Fixture> {
   );
   await db.query('commit');
   await db.query('analyze');
-  return { cycleId, communeId, role: await decidingRole(db) };
-}
-
-/** The Learning Family criteria set the assessments used: a published one when the criteria module ships them, else any id. */
-async function criteriaSet(db: Client): Promise<string> {
-  const [{ table }] = (await db.query(`select to_regclass('criteria_set') is not null as table`)).rows as [{ table: boolean }];
-  if (table) {
-    const found = await db
-      .query(`select id from criteria_set where title = 'LEARNING_FAMILY' order by id limit 1`)
-      .catch(() => ({ rows: [] }));
-    if (found.rows[0]) return (found.rows[0] as { id: string }).id;
-  }
-  return randomUUID();
-}
-
-/** Who decides Learning Family for households at commune level on the decision date, from the shipped authority rules. */
-async function decidingRole(db: Client): Promise<Fixture['role']> {
-  const found = await db.query(
-    `select deciding_role from recognition_authority_rule
-     where title = 'LEARNING_FAMILY' and subject_level = 'HOUSEHOLD' and valid_from <= $1 and (valid_to is null or valid_to >= $1)`,
-    [DECISION_DATE],
-  );
-  const role = (found.rows[0] as { deciding_role?: Fixture['role'] } | undefined)?.deciding_role;
-  if (!role) throw new Error('no shipped authority rule decides Learning Family for households');
-  return role;
+  return { cycleId, communeId, role: await decidingRole(db, DECISION_DATE) };
 }
 
 main().then(

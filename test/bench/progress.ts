@@ -25,7 +25,7 @@ import { importParticipants } from '@xhht/org/dist/bulk-import/import';
 import { buildReferencePlan } from '@xhht/org/dist/reference-data/clean';
 import { importReferencePlan } from '@xhht/org/dist/reference-data/import-units';
 import { loadReferenceSource } from '@xhht/org/dist/reference-data/source';
-import { figure, say } from './support';
+import { criteriaSet, decidingRole, figure, say } from './support';
 
 /**
  * `npm run bench:progress`: nation-wide progress through the gateway, and how soon a granted
@@ -486,7 +486,7 @@ interface SampleFixture {
  * assessment, per sample: written straight into recognition's database, as bench:decide does.
  */
 async function seedSampleCycles(db: Client, samples: { id: string; unit_id: string }[]): Promise<SampleFixture[]> {
-  const role = await decidingRole(db);
+  const role = await decidingRole(db, '2025-12-15');
   const criteriaSetId = await criteriaSet(db);
   const fixtures: SampleFixture[] = [];
   await db.query('begin');
@@ -507,29 +507,6 @@ async function seedSampleCycles(db: Client, samples: { id: string; unit_id: stri
   }
   await db.query('commit');
   return fixtures;
-}
-
-/** The Learning Family criteria set the assessments used: a published one when the criteria module ships them, else any id. */
-async function criteriaSet(db: Client): Promise<string> {
-  const [{ table }] = (await db.query(`select to_regclass('criteria_set') is not null as table`)).rows as [{ table: boolean }];
-  if (table) {
-    const found = await db
-      .query(`select id from criteria_set where title = 'LEARNING_FAMILY' order by id limit 1`)
-      .catch(() => ({ rows: [] }));
-    if (found.rows[0]) return (found.rows[0] as { id: string }).id;
-  }
-  return randomUUID();
-}
-
-/** Who decides Learning Family for households at commune level on the decision date, from the shipped authority rules. */
-async function decidingRole(db: Client): Promise<Role> {
-  const found = await db.query(
-    `select deciding_role from recognition_authority_rule
-     where title = 'LEARNING_FAMILY' and subject_level = 'HOUSEHOLD' and valid_from <= '2025-12-15' and (valid_to is null or valid_to >= '2025-12-15')`,
-  );
-  const role = (found.rows[0] as { deciding_role?: Role } | undefined)?.deciding_role;
-  if (!role) throw new Error('no shipped authority rule decides Learning Family for households');
-  return role;
 }
 
 main().then(

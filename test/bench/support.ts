@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PROFILES, createLogger, repoRoot, type Logger } from '@xhht/infra';
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'pg';
+import { PROFILES, createLogger, repoRoot, type Logger, type Role } from '@xhht/infra';
 import { databaseUrl, dropDatabases, startEmbeddedPostgres } from '@xhht/infra/dist/stack/postgres';
 
 /** What a benchmark gets: a PostgreSQL server, a folder of its own for files, a logger. */
@@ -57,4 +59,28 @@ export function runBench(name: string, bench: (ctx: BenchContext) => Promise<voi
       process.exit(1);
     },
   );
+}
+
+/** The Learning Family criteria set seeded assessments name: a published one when the criteria module ships them, else any id. */
+export async function criteriaSet(db: Client): Promise<string> {
+  const [{ table }] = (await db.query(`select to_regclass('criteria_set') is not null as table`)).rows as [{ table: boolean }];
+  if (table) {
+    const found = await db
+      .query(`select id from criteria_set where title = 'LEARNING_FAMILY' order by id limit 1`)
+      .catch(() => ({ rows: [] }));
+    if (found.rows[0]) return (found.rows[0] as { id: string }).id;
+  }
+  return randomUUID();
+}
+
+/** Who decides Learning Family for households on `date`, from recognition's shipped authority rules. */
+export async function decidingRole(db: Client, date: string): Promise<Role> {
+  const found = await db.query(
+    `select deciding_role from recognition_authority_rule
+     where title = 'LEARNING_FAMILY' and subject_level = 'HOUSEHOLD' and valid_from <= $1 and (valid_to is null or valid_to >= $1)`,
+    [date],
+  );
+  const role = (found.rows[0] as { deciding_role?: Role } | undefined)?.deciding_role;
+  if (!role) throw new Error('no shipped authority rule decides Learning Family for households');
+  return role;
 }
