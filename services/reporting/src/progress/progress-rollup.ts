@@ -66,6 +66,17 @@ export async function lockUnitsForCount(em: EntityManager, sortedUnitIds: readon
   ]);
 }
 
+/** Rows for a rollup key already there are added to it (rows in key order, so concurrent additions do not deadlock). */
+const ADD_ON_CONFLICT = `on conflict (unit_id, year, measure, since, until) do update set
+     numerator = progress_rollup.numerator + excluded.numerator,
+     denominator = progress_rollup.denominator + excluded.denominator`;
+
+/** The day the closure (and so the rollups) was computed for; undefined before the first. */
+async function closureDay(em: EntityManager): Promise<string | undefined> {
+  const [state] = await rawQuery<{ tree_date: string }[]>(em, `select tree_date::text from progress_closure_state`, []);
+  return state?.tree_date;
+}
+
 /**
  * The tail of a statement adding the rows of CTE `source` (unit_id, year, measure, since, until,
  * numerator, denominator: differences of a unit's tallies) to the rollup of every root holding the unit.
@@ -76,9 +87,7 @@ export const ROLLUP_ADD = (source: string) =>
    from ${source} s join progress_closure c on c.unit_id = s.unit_id
    group by c.root, s.year, s.measure, s.since, s.until
    order by 1, 2, 3, 4, 5
-   on conflict (unit_id, year, measure, since, until) do update set
-     numerator = progress_rollup.numerator + excluded.numerator,
-     denominator = progress_rollup.denominator + excluded.denominator`;
+   ${ADD_ON_CONFLICT}`;
 
 /** Drops the rollup rows left at zero above the given units (one binding: their ids). */
 export const ROLLUP_DROP_EMPTY = `delete from progress_rollup r using progress_closure c
@@ -114,9 +123,7 @@ export async function refreshClosure(em: EntityManager): Promise<number> {
        from pair p join progress_tally t on t.unit_id = p.unit_id
        group by p.root, t.year, t.measure, t.since, t.until
        order by 1, 2, 3, 4, 5
-       on conflict (unit_id, year, measure, since, until) do update set
-         numerator = progress_rollup.numerator + excluded.numerator,
-         denominator = progress_rollup.denominator + excluded.denominator
+       ${ADD_ON_CONFLICT}
      )
      select count(*)::int as n from pair`,
     [],
@@ -133,8 +140,7 @@ export async function refreshClosure(em: EntityManager): Promise<number> {
 
 /** Brings the closure to today once the day has changed since it was computed; true when it did. */
 export async function refreshClosureForToday(em: EntityManager): Promise<boolean> {
-  const [state] = await rawQuery<{ tree_date: string }[]>(em, `select tree_date::text from progress_closure_state`, []);
-  if (state?.tree_date === todayInVietnam()) return false;
+  if ((await closureDay(em)) === todayInVietnam()) return false;
   await em.transactional((tx) => refreshClosure(tx as EntityManager));
   return true;
 }
@@ -145,10 +151,10 @@ export async function refreshClosureForToday(em: EntityManager): Promise<boolean
  * Otherwise figures are summed from the tallies over the tree of `asOf`.
  */
 export async function rollupsHold(em: EntityManager, asOf: string): Promise<boolean> {
-  const [state] = await rawQuery<{ tree_date: string }[]>(em, `select tree_date::text from progress_closure_state`, []);
-  if (!state) return false;
-  if (state.tree_date === asOf) return true;
-  const [lo, hi] = state.tree_date < asOf ? [state.tree_date, asOf] : [asOf, state.tree_date];
+  const day = await closureDay(em);
+  if (day === undefined) return false;
+  if (day === asOf) return true;
+  const [lo, hi] = day < asOf ? [day, asOf] : [asOf, day];
   const [row] = await rawQuery<{ changed: boolean }[]>(
     em,
     `select exists (select 1 from admin_unit_version_replica where valid_from > ?::date and valid_from <= ?::date)
