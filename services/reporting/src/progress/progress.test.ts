@@ -5,6 +5,7 @@ import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
 import { RECOGNITION_GRANTED } from '../read-models/recognition-fact';
 import { countedOrg, countedRecognitions, reportingTestOrm } from '../../../../test/support/reporting';
 import { measureCounts } from './progress-counts';
+import { refreshClosureForToday, rollupsHold } from './progress-rollup';
 import { unitProgress } from './progress';
 
 const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -179,5 +180,15 @@ describe('progress', () => {
       3: [2, 3],
       4: [1, 1],
     });
+
+    // rollups summed for a day before the merge do not answer for today: figures come from the tallies
+    // until the day's refresh sums them for today's tree again
+    await fork().execute(`update progress_closure_state set tree_date = '2025-06-30'`);
+    expect(await rollupsHold(fork(), today)).toBe(false);
+    expect(sorted(await measureCounts(fork(), units, [2024, 2025], today))).toEqual(sorted(fromRollups));
+    expect(await refreshClosureForToday(fork())).toBe(true);
+    expect(await rollupsHold(fork(), today)).toBe(true);
+    expect(await refreshClosureForToday(fork())).toBe(false);
+    expect(sorted(await measureCounts(fork(), units, [2024, 2025], today))).toEqual(sorted(fromRollups));
   });
 });
