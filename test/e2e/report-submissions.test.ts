@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { KafkaMessage } from 'kafkajs';
-import { createLogger, initORM, todayInVietnam, type MikroORM } from '@xhht/infra';
-import { migrations } from '../../services/reporting/src/migrations';
+import { todayInVietnam, type MikroORM } from '@xhht/infra';
 import { reportFigures } from '../../services/reporting/src/reports/report-figures';
+import { reportingTestOrm } from '../support/reporting';
 import { collectTopic, createProvince, createUnit, eventually, gql, sql, stack, tokenFor, uniqueCode } from '../support/stack';
 
 /**
@@ -97,12 +97,7 @@ let orm: MikroORM;
 
 beforeAll(async () => {
   events = await collectTopic(TOPIC);
-  orm = await initORM({
-    databaseUrl: stack().databaseUrls.reporting,
-    entities: [],
-    migrations,
-    logger: createLogger('report-submissions-e2e', 'silent'),
-  });
+  orm = await reportingTestOrm();
 });
 
 afterAll(async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
-import { createLogger, initORM, todayInVietnam, type MikroORM } from '@xhht/infra';
-import { migrations } from '../../services/reporting/src/migrations';
+import { todayInVietnam, type MikroORM } from '@xhht/infra';
 import { indicatorCounts } from '../../services/reporting/src/read-models/indicator-counts';
 import { recogniseHouseholds, replicated } from '../support/recognition';
-import { collectTopic, createProvince, createUnit, eventually, gql, kafka, sql, stack, tokenFor, uniqueCode } from '../support/stack';
+import { reportingTestOrm } from '../support/reporting';
+import { collectTopic, createProvince, createUnit, eventually, gql, kafka, sql, tokenFor, uniqueCode } from '../support/stack';
 
 /**
  * Reporting's read models through the real stack: households registered in org and recognised by
@@ -62,12 +62,7 @@ const facts = async (subjects: string[]) =>
 
 beforeAll(async () => {
   events = await collectTopic(TOPIC);
-  orm = await initORM({
-    databaseUrl: stack().databaseUrls.reporting,
-    entities: [],
-    migrations,
-    logger: createLogger('read-models-e2e', 'silent'),
-  });
+  orm = await reportingTestOrm();
   ({ province } = await createProvince('Việt Nam (số liệu báo cáo)', 'Tỉnh Cao Bằng'));
   const commune = (name: string) =>
     createUnit({ code: uniqueCode(), name, kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });

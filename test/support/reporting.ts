@@ -27,9 +27,12 @@ export const countedOrg = (events: CloudEvent[], em: EntityManager) => applyRuns
 /** Recognition's events through reporting's counted handlers. */
 export const countedRecognitions = (events: CloudEvent[], em: EntityManager) => applyRuns(countedRecognitionHandlers, events, em);
 
-/** An ORM on a database of its own (named `name`) on the test stack's PostgreSQL, with reporting's schema migrated. */
-export async function reportingTestOrm(name: string): Promise<MikroORM> {
+/**
+ * An ORM with reporting's schema migrated on the test stack's PostgreSQL: on reporting's own database
+ * (what the running service holds), or on a database of its own named `database`.
+ */
+export async function reportingTestOrm(database?: string): Promise<MikroORM> {
   const url = new URL(stack().databaseUrls.reporting);
-  url.pathname = `/${name}`;
-  return initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger(name, 'silent') });
+  if (database) url.pathname = `/${database}`;
+  return initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger(database ?? 'reporting-test', 'silent') });
 }
