@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { todayInVietnam, type MikroORM } from '@xhht/infra';
-import { indicatorCounts } from '../../services/reporting/src/read-models/indicator-counts';
+import { indicatorCounts } from '../support/reporting';
 import { recogniseHouseholds, replicated } from '../support/recognition';
 import { reportingTestOrm } from '../support/reporting';
 import { collectTopic, createProvince, createUnit, eventually, gql, kafka, sql, tokenFor, uniqueCode } from '../support/stack';

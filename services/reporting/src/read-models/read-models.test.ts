@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ADMIN_UNIT_CREATED, newEvent, type CloudEvent, type MikroORM } from '@xhht/infra';
 import { communeMergeEvents } from '../../../../test/support/hierarchy-events';
 import { countedOrg, countedRecognitions, reportingTestOrm } from '../../../../test/support/reporting';
-import { indicatorCounts, type IndicatorCount } from './indicator-counts';
+import { indicatorCounts, type IndicatorCount } from '../../../../test/support/reporting';
 import {
   applyRecognitionEvents,
   RECOGNITION_EXPIRED,
