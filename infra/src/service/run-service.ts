@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { createHash } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { RequestContext, UniqueConstraintViolationException, type EntitySchema } from '@mikro-orm/core';
@@ -169,7 +169,9 @@ export async function runService<L>(def: ServiceDefinition<L>, env: NodeJS.Proce
   const server = new ApolloServer<ServiceContext<L>>({
     schema: buildSubgraphSchema([{ typeDefs: loadTypeDefs(def.sdlDir), resolvers: def.resolvers }]),
     formatError: formatError(logger),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // no cache hints are given (answers depend on the caller), and the cache-control plugin alone would
+    // wrap every resolver of the schema to collect them
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
     includeStacktraceInErrorResponses: false,
     // the gateway relays errors of a 200 answer with their codes; a 400 would reach callers as a generic failure
     status400ForVariableCoercionErrors: false,
