@@ -69,13 +69,20 @@ export async function unitProgress(em: EntityManager, unitIds: readonly string[]
   // targets up to the movement's last milestone, so a year between milestones finds the next one
   const targetYears = Array.from({ length: Math.max(year, MOVEMENT_YEARS.last) - years[0]! + 1 }, (_, i) => years[0]! + i);
   const [counts, targets] = await Promise.all([measureCounts(em, units, years, asOf), effectiveTargetsFor(em, units, targetYears, asOf)]);
-  const byKey = new Map<string, MeasureCount>(counts.map((c) => [`${c.unitId}|${c.year}|${c.measure}`, c]));
-  const count = (unitId: string, y: number, measure: string) => {
-    const c = byKey.get(`${unitId}|${y}|${measure}`);
-    return { numerator: c?.numerator ?? 0, denominator: c?.denominator ?? 0 };
-  };
+  // counts by unit, then "year|measure": a nation-wide answer reads some thousands of them
+  const byUnit = new Map<string, Map<string, MeasureCount>>();
+  for (const c of counts) {
+    let unit = byUnit.get(c.unitId);
+    if (!unit) byUnit.set(c.unitId, (unit = new Map()));
+    unit.set(`${c.year}|${c.measure}`, c);
+  }
 
   return unitIds.map((unitId) => {
+    const unitCounts = byUnit.get(unitId);
+    const count = (y: number, measure: string) => {
+      const c = unitCounts?.get(`${y}|${measure}`);
+      return { numerator: c?.numerator ?? 0, denominator: c?.denominator ?? 0 };
+    };
     const targetRows = new Map<Indicator, Map<number, EffectiveTarget & { year: number }>>();
     for (const y of targetYears) {
       for (const t of targets.get(`${unitId}|${y}`) ?? []) {
@@ -86,28 +93,32 @@ export async function unitProgress(em: EntityManager, unitIds: readonly string[]
     const indicators = INDICATORS.map((indicator): IndicatorProgress => {
       const rows = targetRows.get(indicator) ?? new Map<number, EffectiveTarget & { year: number }>();
       const percentages = new Map([...rows].map(([y, t]) => [y, t.percentage]));
-      const point = (y: number): ProgressPoint & { targetYear: number | null; expected: number | null } => {
-        const c = count(unitId, y, indicator);
+      // each year judged once; `year` is the series' last
+      const judged = years.map((y) => {
+        const c = count(y, indicator);
         const rate = ratePercent(c.numerator, c.denominator);
-        const judged = judgeProgress(y, rate, percentages);
-        return { year: y, ...c, rate, ...judged };
-      };
-      const now = point(year);
+        return { year: y, ...c, rate, ...judgeProgress(y, rate, percentages) };
+      });
+      const now = judged[judged.length - 1]!;
       return {
         ...now,
         indicator,
         targetSource: now.targetYear === null ? null : (rows.get(now.targetYear) ?? null),
-        series: years.map((y) => {
-          const p = point(y);
-          return { year: p.year, numerator: p.numerator, denominator: p.denominator, rate: p.rate, target: p.target, status: p.status };
-        }),
+        series: judged.map((p) => ({
+          year: p.year,
+          numerator: p.numerator,
+          denominator: p.denominator,
+          rate: p.rate,
+          target: p.target,
+          status: p.status,
+        })),
       };
     });
     const occupationalGroups = OCCUPATIONAL_GROUPS.map((group) => {
-      const c = count(unitId, year, `CITIZEN_GROUP:${group}`);
+      const c = count(year, `CITIZEN_GROUP:${group}`);
       return { occupationalGroup: group, ...c, rate: ratePercent(c.numerator, c.denominator) };
     });
-    const communes = count(unitId, year, 'COMMUNE_COMMUNITY');
+    const communes = count(year, 'COMMUNE_COMMUNITY');
     return {
       unitId,
       year,
@@ -118,7 +129,7 @@ export async function unitProgress(em: EntityManager, unitIds: readonly string[]
         communes: communes.denominator,
         recognised: communes.numerator,
         rate: ratePercent(communes.numerator, communes.denominator),
-        levels: RESULT_LEVELS.map((level) => ({ level, communes: count(unitId, year, `COMMUNE_COMMUNITY:${level}`).numerator })),
+        levels: RESULT_LEVELS.map((level) => ({ level, communes: count(year, `COMMUNE_COMMUNITY:${level}`).numerator })),
       },
     };
   });
