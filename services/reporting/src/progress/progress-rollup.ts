@@ -51,8 +51,26 @@ class Migration20261206100200ProgressClosure extends Migration {
   }
 }
 
+/**
+ * Every recount updates the rollup rows of the units above it, the province's and the nation's
+ * thousands of times in a day of imports. The updates touch no indexed column, so with room left on
+ * the page they stay there (HOT) instead of leaving dead index entries for reads to walk through,
+ * and the table is vacuumed after a thousand dead rows rather than a fifth of it.
+ */
+class Migration20261211000000ProgressRollupStorage extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table progress_rollup set (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.0,
+      autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0.05)`);
+  }
+  override async down(): Promise<void> {
+    this.addSql(`alter table progress_rollup reset (fillfactor, autovacuum_vacuum_scale_factor,
+      autovacuum_vacuum_threshold, autovacuum_analyze_scale_factor)`);
+  }
+}
+
 export const progressRollupMigrations: MigrationObject[] = [
   { name: 'Migration20261206100200ProgressClosure', class: Migration20261206100200ProgressClosure },
+  { name: 'Migration20261211000000ProgressRollupStorage', class: Migration20261211000000ProgressRollupStorage },
 ];
 
 /** Advisory lock keys: the closure (shared by recounts, exclusive for a refresh), and one per unit. */
