@@ -1,10 +1,16 @@
 import path from 'node:path';
-import { AdminUnitReplicaSchema, adminUnitReplicaHandlers, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import {
+  AdminUnitReplicaSchema,
+  adminUnitReplicaHandlers,
+  eventTopic,
+  participantReplicaHandlers,
+  type ServiceDefinition,
+} from '@xhht/infra';
 import { createLoaders, type AwardsLoaders } from './context';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
 
-/** The awards subgraph: award forms, rounds, nominations, councils, decisions and funds. Keeps its own replica of the hierarchy from org's events. */
+/** The awards subgraph: award forms, rounds, nominations, councils, decisions and funds. Keeps its own replica of the hierarchy and the participants (nominees) from org's events. */
 export const awardsService: ServiceDefinition<AwardsLoaders> = {
   name: 'awards',
   sdlDir: path.resolve(__dirname, '../src'),
@@ -12,5 +18,12 @@ export const awardsService: ServiceDefinition<AwardsLoaders> = {
   entities: [AdminUnitReplicaSchema],
   migrations,
   createLoaders,
-  consumers: [{ groupId: 'xhht.awards.hierarchy', topics: [eventTopic('org')], handlers: adminUnitReplicaHandlers }],
+  consumers: [
+    {
+      // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
+      groupId: 'xhht.awards.hierarchy',
+      topics: [eventTopic('org')],
+      handlers: { ...adminUnitReplicaHandlers, ...participantReplicaHandlers },
+    },
+  ],
 };

@@ -1,4 +1,4 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { adminUnitReplicaMigrations } from '@xhht/infra';
+import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/infra';
 
-export const migrations: MigrationObject[] = [...adminUnitReplicaMigrations];
+export const migrations: MigrationObject[] = [...adminUnitReplicaMigrations, ...participantReplicaMigrations];
