@@ -1,4 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/infra';
+import { Migration20261220000000AwardForms } from './Migration20261220000000AwardForms';
 
-export const migrations: MigrationObject[] = [...adminUnitReplicaMigrations, ...participantReplicaMigrations];
+export const migrations: MigrationObject[] = [
+  ...adminUnitReplicaMigrations,
+  ...participantReplicaMigrations,
+  { name: 'Migration20261220000000AwardForms', class: Migration20261220000000AwardForms },
+];
