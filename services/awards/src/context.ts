@@ -1,12 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '@xhht/infra';
+import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { formAtLoader, formVersionsLoader } from './forms/award-form.repository';
 import { recognitionsOfSubjectsLoader } from './recognitions/recognition-replica';
+import { roundByIdLoader, roundsOfUnitLoader } from './rounds/award-round.repository';
 
 export const createLoaders = (em: EntityManager) => ({
+  /** Scope questions answered from the hierarchy replica, cached for the request. */
+  scope: new ReplicaScope(em),
   formAt: formAtLoader(em),
   formVersions: formVersionsLoader(em),
   recognitionsOfSubjects: recognitionsOfSubjectsLoader(em),
+  roundById: roundByIdLoader(em),
+  roundsOfUnit: roundsOfUnitLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;
