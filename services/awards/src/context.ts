@@ -1,6 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '@xhht/infra';
+import { ReplicaScope, type ServiceContext } from '@xhht/infra';
+import {
+  fundByIdLoader,
+  fundByUnitLoader,
+  movementByIdLoader,
+  movementPageLoader,
+  programmeByCodeLoader,
+  yearTotalsLoader,
+} from './funds/fund.repository';
 
-export const createLoaders = (_em: EntityManager) => ({});
+export const createLoaders = (em: EntityManager) => ({
+  /** Scope questions answered from the hierarchy replica, cached for the request. */
+  scope: new ReplicaScope(em),
+  fundById: fundByIdLoader(em),
+  fundByUnit: fundByUnitLoader(em),
+  movementById: movementByIdLoader(em),
+  movementPage: movementPageLoader(em),
+  fundYearTotals: yearTotalsLoader(em),
+  programmeByCode: programmeByCodeLoader(em),
+});
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

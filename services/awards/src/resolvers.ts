@@ -1,9 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { DateScalar } from '@xhht/infra';
+import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { AwardsContext } from './context';
+import { fundResolvers } from './funds/fund.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
 
-export const resolvers: GraphQLResolverMap<AwardsContext> = {
-  Date: DateScalar as unknown as GraphQLResolverMap<AwardsContext>[string],
-  ...roundKindResolvers,
-};
+export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<GraphQLResolverMap<AwardsContext>>(
+  { Date: DateScalar as unknown as GraphQLResolverMap<AwardsContext>[string] },
+  roundKindResolvers,
+  fundResolvers,
+);
