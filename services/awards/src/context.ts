@@ -3,6 +3,14 @@ import { ReplicaScope, type ServiceContext } from '@xhht/infra';
 import { formAtLoader, formVersionsLoader } from './forms/award-form.repository';
 import { recognitionsOfSubjectsLoader } from './recognitions/recognition-replica';
 import { roundByIdLoader, roundsOfUnitLoader } from './rounds/award-round.repository';
+import {
+  fundByIdLoader,
+  fundByUnitLoader,
+  movementByIdLoader,
+  movementPageLoader,
+  programmeByCodeLoader,
+  yearTotalsLoader,
+} from './funds/fund.repository';
 
 export const createLoaders = (em: EntityManager) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
@@ -12,6 +20,12 @@ export const createLoaders = (em: EntityManager) => ({
   recognitionsOfSubjects: recognitionsOfSubjectsLoader(em),
   roundById: roundByIdLoader(em),
   roundsOfUnit: roundsOfUnitLoader(em),
+  fundById: fundByIdLoader(em),
+  fundByUnit: fundByUnitLoader(em),
+  movementById: movementByIdLoader(em),
+  movementPage: movementPageLoader(em),
+  fundYearTotals: yearTotalsLoader(em),
+  programmeByCode: programmeByCodeLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

@@ -3,6 +3,7 @@ import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { AwardsContext } from './context';
 import { awardFormResolvers } from './forms/award-form.resolvers';
 import { awardRoundResolvers } from './rounds/award-round.resolvers';
+import { fundResolvers } from './funds/fund.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
 
 export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<GraphQLResolverMap<AwardsContext>>(
@@ -10,4 +11,5 @@ export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<Gr
   roundKindResolvers,
   awardFormResolvers,
   awardRoundResolvers,
+  fundResolvers,
 );

@@ -3,6 +3,7 @@ import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/
 import { Migration20261220000000AwardForms } from './Migration20261220000000AwardForms';
 import { Migration20261220010000RecognitionReplica } from './Migration20261220010000RecognitionReplica';
 import { Migration20261220020000AwardRounds } from './Migration20261220020000AwardRounds';
+import { Migration20261222000000StudyPromotionFunds } from './Migration20261222000000StudyPromotionFunds';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261220000000AwardForms', class: Migration20261220000000AwardForms },
   { name: 'Migration20261220010000RecognitionReplica', class: Migration20261220010000RecognitionReplica },
   { name: 'Migration20261220020000AwardRounds', class: Migration20261220020000AwardRounds },
+  { name: 'Migration20261222000000StudyPromotionFunds', class: Migration20261222000000StudyPromotionFunds },
 ];
