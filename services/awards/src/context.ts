@@ -7,6 +7,17 @@ import {
   initiativesByUnitLoader,
   transitionsByInitiativeLoader,
 } from './initiatives/initiative.repository';
+import { formAtLoader, formVersionsLoader } from './forms/award-form.repository';
+import { recognitionsOfSubjectsLoader } from './recognitions/recognition-replica';
+import { roundByIdLoader, roundsOfUnitLoader } from './rounds/award-round.repository';
+import {
+  fundByIdLoader,
+  fundByUnitLoader,
+  movementByIdLoader,
+  movementPageLoader,
+  programmeByCodeLoader,
+  yearTotalsLoader,
+} from './funds/fund.repository';
 
 export const createLoaders = (em: EntityManager) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
@@ -16,6 +27,17 @@ export const createLoaders = (em: EntityManager) => ({
   initiativeTransitions: transitionsByInitiativeLoader(em),
   initiativesByUnit: initiativesByUnitLoader(em),
   initiativesByParticipant: initiativesByParticipantLoader(em),
+  formAt: formAtLoader(em),
+  formVersions: formVersionsLoader(em),
+  recognitionsOfSubjects: recognitionsOfSubjectsLoader(em),
+  roundById: roundByIdLoader(em),
+  roundsOfUnit: roundsOfUnitLoader(em),
+  fundById: fundByIdLoader(em),
+  fundByUnit: fundByUnitLoader(em),
+  movementById: movementByIdLoader(em),
+  movementPage: movementPageLoader(em),
+  fundYearTotals: yearTotalsLoader(em),
+  programmeByCode: programmeByCodeLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

@@ -2,10 +2,16 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DateScalar, mergeResolverMaps } from '@xhht/infra';
 import type { AwardsContext } from './context';
 import { initiativeResolvers } from './initiatives/initiatives.resolvers';
+import { awardFormResolvers } from './forms/award-form.resolvers';
+import { awardRoundResolvers } from './rounds/award-round.resolvers';
+import { fundResolvers } from './funds/fund.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
 
 export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<GraphQLResolverMap<AwardsContext>>(
   { Date: DateScalar as unknown as GraphQLResolverMap<AwardsContext>[string] },
   roundKindResolvers,
   initiativeResolvers,
+  awardFormResolvers,
+  awardRoundResolvers,
+  fundResolvers,
 );

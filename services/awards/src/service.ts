@@ -8,9 +8,10 @@ import {
 } from '@xhht/infra';
 import { createLoaders, type AwardsLoaders } from './context';
 import { migrations } from './migrations';
+import { recognitionReplicaHandlers } from './recognitions/recognition-replica';
 import { resolvers } from './resolvers';
 
-/** The awards subgraph: award forms, rounds, nominations, councils, decisions and funds. Keeps its own replica of the hierarchy and the participants (nominees) from org's events. */
+/** The awards subgraph: award forms, rounds, nominations, councils, decisions and funds. Keeps its own replica of the hierarchy and the participants (nominees) from org's events, and of the recognitions from recognition's. */
 export const awardsService: ServiceDefinition<AwardsLoaders> = {
   name: 'awards',
   sdlDir: path.resolve(__dirname, '../src'),
@@ -25,5 +26,7 @@ export const awardsService: ServiceDefinition<AwardsLoaders> = {
       topics: [eventTopic('org')],
       handlers: { ...adminUnitReplicaHandlers, ...participantReplicaHandlers },
     },
+    // recognitions, for eligibility: a title held, for how many years, at which level
+    { groupId: 'xhht.awards.recognitions', topics: [eventTopic('recognition')], handlers: recognitionReplicaHandlers },
   ],
 };

@@ -1,9 +1,17 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { adminUnitReplicaMigrations, participantReplicaMigrations } from '@xhht/infra';
+import { Migration20261220000000AwardForms } from './Migration20261220000000AwardForms';
+import { Migration20261220010000RecognitionReplica } from './Migration20261220010000RecognitionReplica';
+import { Migration20261220020000AwardRounds } from './Migration20261220020000AwardRounds';
 import { Migration20261221000000Initiatives } from './Migration20261221000000Initiatives';
+import { Migration20261222000000StudyPromotionFunds } from './Migration20261222000000StudyPromotionFunds';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
   ...participantReplicaMigrations,
+  { name: 'Migration20261220000000AwardForms', class: Migration20261220000000AwardForms },
+  { name: 'Migration20261220010000RecognitionReplica', class: Migration20261220010000RecognitionReplica },
+  { name: 'Migration20261220020000AwardRounds', class: Migration20261220020000AwardRounds },
   { name: 'Migration20261221000000Initiatives', class: Migration20261221000000Initiatives },
+  { name: 'Migration20261222000000StudyPromotionFunds', class: Migration20261222000000StudyPromotionFunds },
 ];
