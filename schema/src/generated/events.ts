@@ -126,6 +126,59 @@ export interface AwardsInitiativeRecognisedV1Data {
 }
 
 /**
+ * The Emulation and Commendation Council closed the vote on an agenda item about a nomination: the tally and the outcome under the council's rules. Never who voted how, nor who declared a conflict of interest. Subject: the nomination id. Topic: xhht.awards.events.
+ */
+export interface AwardsNominationVotedV1Data {
+  nominationId: string;
+  agendaItemId: string;
+  sessionId: string;
+  councilId: string;
+  /**
+   * The council's administrative unit
+   */
+  unitId: string;
+  sessionDate: string;
+  secretBallot: boolean;
+  /**
+   * PASSED: được thông qua; FAILED: không được thông qua; NO_QUORUM: không đủ số thành viên dự họp
+   */
+  outcome: "PASSED" | "FAILED" | "NO_QUORUM";
+  tally: {
+    /**
+     * Members of the council on the session's day
+     */
+    members: number;
+    present: number;
+    /**
+     * Members with a declared conflict of interest, outside every other count
+     */
+    conflicted: number;
+    /**
+     * The count the pass threshold is a share of
+     */
+    base: number;
+    approve: number;
+    reject: number;
+    abstain: number;
+    /**
+     * Votes left out because a conflict of interest was declared after them
+     */
+    excluded: number;
+    quorumMet: boolean;
+  };
+  quorum: {
+    numerator: number;
+    denominator: number;
+  };
+  passThreshold: {
+    base: "ALL_MEMBERS" | "PRESENT";
+    comparator: "GTE" | "GT";
+    percent: number;
+  };
+  closedAt: string;
+}
+
+/**
  * An administrative unit (province, district, commune, village; or the nation) came into existence. Subject: the unit id. Topic: xhht.org.events.
  */
 export interface OrgAdminUnitCreatedV1Data {
@@ -2018,6 +2071,7 @@ export interface ReportingTargetSetV1Data {
 export interface EventDataByType {
   'vn.xhht.awards.fund-movement.recorded.v1': AwardsFundMovementRecordedV1Data;
   'vn.xhht.awards.initiative.recognised.v1': AwardsInitiativeRecognisedV1Data;
+  'vn.xhht.awards.nomination.voted.v1': AwardsNominationVotedV1Data;
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
   'vn.xhht.org.admin-unit.merged.v1': OrgAdminUnitMergedV1Data;

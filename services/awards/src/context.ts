@@ -18,6 +18,19 @@ import {
   programmeByCodeLoader,
   yearTotalsLoader,
 } from './funds/fund.repository';
+import {
+  attendanceBySessionLoader,
+  conflictsByItemLoader,
+  councilByIdLoader,
+  councilByUnitLoader,
+  itemByIdLoader,
+  itemsBySessionLoader,
+  memberByIdLoader,
+  membersByCouncilLoader,
+  openVotesByItemLoader,
+  sessionByIdLoader,
+  sessionsByCouncilLoader,
+} from './councils/council.repository';
 
 export const createLoaders = (em: EntityManager) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
@@ -38,6 +51,17 @@ export const createLoaders = (em: EntityManager) => ({
   movementPage: movementPageLoader(em),
   fundYearTotals: yearTotalsLoader(em),
   programmeByCode: programmeByCodeLoader(em),
+  councilById: councilByIdLoader(em),
+  councilByUnit: councilByUnitLoader(em),
+  councilMemberById: memberByIdLoader(em),
+  councilMembers: membersByCouncilLoader(em),
+  councilSessionById: sessionByIdLoader(em),
+  councilSessions: sessionsByCouncilLoader(em),
+  sessionAttendance: attendanceBySessionLoader(em),
+  sessionAgenda: itemsBySessionLoader(em),
+  agendaItemById: itemByIdLoader(em),
+  itemConflicts: conflictsByItemLoader(em),
+  itemOpenVotes: openVotesByItemLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

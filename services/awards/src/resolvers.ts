@@ -6,6 +6,7 @@ import { awardFormResolvers } from './forms/award-form.resolvers';
 import { awardRoundResolvers } from './rounds/award-round.resolvers';
 import { fundResolvers } from './funds/fund.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
+import { councilResolvers } from './councils/councils.resolvers';
 
 export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<GraphQLResolverMap<AwardsContext>>(
   { Date: DateScalar as unknown as GraphQLResolverMap<AwardsContext>[string] },
@@ -14,4 +15,5 @@ export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<Gr
   awardFormResolvers,
   awardRoundResolvers,
   fundResolvers,
+  councilResolvers,
 );
