@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  AuthContext,
+  createLogger,
+  EventCatalog,
+  initORM,
+  Outbox,
+  parseInput,
+  rawQuery,
+  ReplicaScope,
+  type CloudEvent,
+  type MikroORM,
+} from '@xhht/infra';
+import { stack } from '../../../../test/support/stack';
+import { migrations } from '../migrations';
+import { decide, meetsQuorum, meetsThreshold, type PassThreshold, type VoteChoice } from './council-rules';
+import {
+  addAgendaItem,
+  addCouncilMember,
+  agendaOutcome,
+  castVote,
+  closeAgendaItem,
+  closeCouncilSession,
+  createCouncil,
+  createCouncilInput,
+  declareConflictOfInterest,
+  openCouncilSession,
+  planCouncilSession,
+  setCouncilRules,
+} from './council.domain';
+import { NOMINATION_VOTED } from './council.events';
+import { itemByIdLoader, openVotesByItemLoader, type CouncilRow, type ItemRow, type MemberRow } from './council.repository';
+
+describe('pass thresholds and quorum, exactly at the edge', () => {
+  const gte90all: PassThreshold = { base: 'ALL_MEMBERS', comparator: 'GTE', percent: 90 };
+  const gt50: PassThreshold = { base: 'PRESENT', comparator: 'GT', percent: 50 };
+
+  it('≥ 90 % of 10 members: 9 pass, 8 fail', () => {
+    expect(meetsThreshold(9, 10, gte90all)).toBe(true);
+    expect(meetsThreshold(8, 10, gte90all)).toBe(false);
+    expect(meetsThreshold(10, 10, gte90all)).toBe(true);
+  });
+
+  it('> 50 % of 4 present needs 3; 2 is exactly half and fails', () => {
+    expect(meetsThreshold(2, 4, gt50)).toBe(false);
+    expect(meetsThreshold(3, 4, gt50)).toBe(true);
+    expect(meetsThreshold(3, 5, gt50)).toBe(true);
+    expect(meetsThreshold(0, 0, gt50)).toBe(false);
+  });
+
+  it('percentages with decimals compare exactly: 2 of 3 is ≥ 66.66 % but not ≥ 66.67 %', () => {
+    expect(meetsThreshold(2, 3, { base: 'PRESENT', comparator: 'GTE', percent: 66.66 })).toBe(true);
+    expect(meetsThreshold(2, 3, { base: 'PRESENT', comparator: 'GTE', percent: 66.67 })).toBe(false);
+  });
+
+  it('a quorum of 2/3: 6 of 9 present is enough, 5 is not; 7 of 10 is, 6 of 10 is not', () => {
+    const q = { numerator: 2, denominator: 3 };
+    expect(meetsQuorum(6, 9, q)).toBe(true);
+    expect(meetsQuorum(5, 9, q)).toBe(false);
+    expect(meetsQuorum(7, 10, q)).toBe(true);
+    expect(meetsQuorum(6, 10, q)).toBe(false);
+  });
+
+  it('conflicted members leave the base and the quorum count', () => {
+    const rules = { quorum: { numerator: 1, denominator: 2 }, passThreshold: gt50 };
+    // 5 present, one conflicted: the base is 4, so 2 approvals are exactly half and fail
+    const r = decide(
+      { members: 7, present: 5, conflicted: 1, conflictedPresent: 1, approve: 2, reject: 2, abstain: 0, excluded: 1 },
+      rules,
+    );
+    expect(r.tally).toMatchObject({ eligibleMembers: 6, eligiblePresent: 4, base: 4, quorumMet: true });
+    expect(r.outcome).toBe('FAILED');
+    expect(
+      decide({ members: 6, present: 2, conflicted: 0, conflictedPresent: 0, approve: 2, reject: 0, abstain: 0, excluded: 0 }, rules)
+        .outcome,
+    ).toBe('NO_QUORUM');
+  });
+});
+
+/** Councils on the test stack's real PostgreSQL (a database of their own). */
+describe('councils, sessions and votes', () => {
+  let orm: MikroORM;
+  const outbox = new Outbox(new EventCatalog());
+  const fork = () => orm.em.fork() as unknown as EntityManager;
+  const admin = new AuthContext({ subject: 'admin', roles: [{ role: 'SYSTEM_ADMIN' }] });
+  let province: string;
+  let commune: string;
+  let otherCommune: string;
+
+  const run = <T>(
+    auth: AuthContext,
+    work: (em: EntityManager, auth: AuthContext, scope: ReplicaScope) => Promise<{ result: T; events: CloudEvent[] }>,
+  ): Promise<T> => {
+    const em = fork();
+    const scope = new ReplicaScope(em);
+    return em.transactional(async (tx) => {
+      const { result, events } = await work(tx as EntityManager, auth, scope);
+      for (const e of events) outbox.add(tx, e);
+      return result;
+    });
+  };
+  const refusal = async (p: Promise<unknown>) => {
+    const err = (await p.then(
+      () => {
+        throw new Error('expected a refusal');
+      },
+      (e: unknown) => e,
+    )) as { extensions?: { code?: string; messageKey?: string } };
+    return { code: err.extensions?.code, messageKey: err.extensions?.messageKey };
+  };
+  const unit = async (kind: string, name: string, parentId: string | null) => {
+    const id = randomUUID();
+    await rawQuery(
+      fork(),
+      `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
+       values (?, '2025-07-01', null, ?, ?, ?, ?)`,
+      [id, name, kind, kind, parentId],
+    );
+    return id;
+  };
+  const voter = (m: MemberRow, unitId: string) => new AuthContext({ subject: m.subject, roles: [{ role: 'COUNCIL_MEMBER', unitId }] });
+
+  /** A council of `size` members on `unitId` with the rules, a session opened with the first `present`, and one item. */
+  async function council(
+    size: number,
+    present: number,
+    passThreshold: PassThreshold,
+    opts: { secret?: boolean; unitId?: string; quorum?: { numerator: number; denominator: number } } = {},
+  ) {
+    const unitId = opts.unitId ?? (await unit('COMMUNE', `Xã ${randomUUID().slice(0, 6)}`, province));
+    const c: CouncilRow = await run(admin, (em, a, s) =>
+      createCouncil(
+        em,
+        a,
+        s,
+        parseInput(createCouncilInput, {
+          unitId,
+          name: 'Hội đồng Thi đua – Khen thưởng xã',
+          quorum: opts.quorum ?? { numerator: 1, denominator: 2 },
+          passThreshold,
+          secretBallot: opts.secret ?? false,
+        }),
+      ),
+    );
+    const members: MemberRow[] = [];
+    for (let k = 0; k < size; k += 1) {
+      members.push(
+        await run(admin, (em, a, s) =>
+          addCouncilMember(em, a, s, {
+            councilId: c.id,
+            subject: `tv-${c.id.slice(0, 6)}-${k}`,
+            displayName: `Thành viên ${k + 1}`,
+            chair: k === 0,
+            from: '2026-01-01',
+          }),
+        ),
+      );
+    }
+    const session = await run(admin, (em, a, s) =>
+      planCouncilSession(em, a, s, { councilId: c.id, date: '2026-09-20', place: 'Hội trường UBND xã' }),
+    );
+    const item: ItemRow = await run(admin, (em, a, s) =>
+      addAgendaItem(em, a, s, {
+        sessionId: session.id,
+        subjectKind: 'NOMINATION',
+        subjectId: randomUUID(),
+        title: 'Đề nghị tặng Giấy khen',
+      }),
+    );
+    await run(admin, (em, a, s) =>
+      openCouncilSession(em, a, s, { sessionId: session.id, presentMemberIds: members.slice(0, present).map((m) => m.id) }),
+    );
+    const vote = (m: MemberRow, choice: VoteChoice, itemId = item.id) =>
+      run(voter(m, unitId), (em, a, s) => castVote(em, a, s, { itemId, choice }));
+    return { c, unitId, members, session, item, vote };
+  }
+
+  beforeAll(async () => {
+    const url = new URL(stack().databaseUrls.awards);
+    url.pathname = '/xhht_test_awards_councils';
+    orm = await initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger('councils-test', 'silent') });
+    province = await unit('PROVINCE', 'Tỉnh Bắc Ninh', null);
+    commune = await unit('COMMUNE', 'Xã Tam Đa', province);
+    otherCommune = await unit('COMMUNE', 'Xã Yên Phụ', province);
+  });
+  afterAll(() => orm?.close(true));
+
+  it('≥ 90 % of all ten members: nine approvals pass, eight fail; the voted event carries the tally only', async () => {
+    const gte90 = { base: 'ALL_MEMBERS', comparator: 'GTE', percent: 90 } as const;
+    const pass = await council(10, 10, gte90);
+    for (const [k, m] of pass.members.entries()) await pass.vote(m, k < 9 ? 'APPROVE' : 'REJECT');
+    const closed = await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: pass.item.id }));
+    expect(closed.outcome).toBe('PASSED');
+    expect(closed.tally).toMatchObject({ members: 10, present: 10, base: 10, approve: 9, reject: 1, abstain: 0, quorumMet: true });
+    const [e] = await rawQuery<{ payload: { data: Record<string, unknown> } }[]>(
+      fork(),
+      `select payload from outbox where event_type = ? and message_key = ?`,
+      [NOMINATION_VOTED, pass.item.nominationId],
+    );
+    expect(e!.payload.data).toMatchObject({ outcome: 'PASSED', agendaItemId: pass.item.id, tally: { approve: 9, base: 10 } });
+    expect(JSON.stringify(e!.payload)).not.toContain(pass.members[0]!.subject);
+
+    // eight approvals, even with all ten present: 80 %
+    const fail = await council(10, 10, gte90);
+    for (const [k, m] of fail.members.entries()) await fail.vote(m, k < 8 ? 'APPROVE' : 'ABSTAIN');
+    expect((await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: fail.item.id }))).outcome).toBe('FAILED');
+
+    // nine of ten approving but only nine present still pass (the base is all members)
+    const absent = await council(10, 9, gte90);
+    for (const m of absent.members.slice(0, 9)) await absent.vote(m, 'APPROVE');
+    expect((await agendaOutcome(fork(), absent.item.id))!).toMatchObject({ closed: false, outcome: 'PASSED' });
+  });
+
+  it('> 50 % of those present: 2 of 4 fail, 3 of 4 pass; the quorum is of all members', async () => {
+    const gt50 = { base: 'PRESENT', comparator: 'GT', percent: 50 } as const;
+    const two = await council(6, 4, gt50, { quorum: { numerator: 2, denominator: 3 } });
+    await two.vote(two.members[0]!, 'APPROVE');
+    await two.vote(two.members[1]!, 'APPROVE');
+    await two.vote(two.members[2]!, 'REJECT');
+    expect((await agendaOutcome(fork(), two.item.id))!.outcome).toBe('FAILED');
+    await two.vote(two.members[3]!, 'APPROVE');
+    const closed = await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: two.item.id }));
+    expect(closed).toMatchObject({ outcome: 'PASSED', tally: { members: 6, present: 4, base: 4, approve: 3 } });
+
+    // 3 of 6 present is below 2/3: no quorum, whatever the votes
+    const few = await council(6, 3, gt50, { quorum: { numerator: 2, denominator: 3 } });
+    for (const m of few.members.slice(0, 3)) await few.vote(m, 'APPROVE');
+    expect((await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: few.item.id }))).outcome).toBe('NO_QUORUM');
+  });
+
+  it('conflicts of interest: refused before the vote, excluded after it on an open item, refused after a secret vote', async () => {
+    const gt50 = { base: 'PRESENT', comparator: 'GT', percent: 50 } as const;
+    const x = await council(5, 5, gt50);
+    // member 4 declares before voting and may not vote
+    await run(voter(x.members[4]!, x.unitId), (em, a, s) =>
+      declareConflictOfInterest(em, a, s, {
+        itemId: x.item.id,
+        memberId: x.members[4]!.id,
+        reason: 'Là người thân của người được đề nghị',
+      }),
+    );
+    expect(await refusal(x.vote(x.members[4]!, 'APPROVE'))).toEqual({ code: 'CONFLICT', messageKey: 'CONFLICT_OF_INTEREST' });
+    await x.vote(x.members[0]!, 'APPROVE');
+    await x.vote(x.members[1]!, 'APPROVE');
+    await x.vote(x.members[2]!, 'REJECT');
+    await x.vote(x.members[3]!, 'APPROVE');
+    // member 3 declares after voting: the vote is left out; 2 approvals of 3 eligible present still pass
+    await run(admin, (em, a, s) =>
+      declareConflictOfInterest(em, a, s, { itemId: x.item.id, memberId: x.members[3]!.id, reason: 'Cùng đơn vị công tác' }),
+    );
+    const closed = await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id }));
+    expect(closed).toMatchObject({ outcome: 'PASSED', tally: { present: 5, conflicted: 2, base: 3, approve: 2, reject: 1, excluded: 1 } });
+    // only a manager or the member themselves declares
+    expect(
+      await refusal(
+        run(voter(x.members[0]!, x.unitId), (em, a, s) =>
+          declareConflictOfInterest(em, a, s, { itemId: x.item.id, memberId: x.members[1]!.id, reason: 'x' }),
+        ),
+      ),
+    ).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+
+    const secret = await council(3, 3, gt50, { secret: true });
+    await secret.vote(secret.members[0]!, 'APPROVE');
+    expect(
+      await refusal(
+        run(admin, (em, a, s) =>
+          declareConflictOfInterest(em, a, s, { itemId: secret.item.id, memberId: secret.members[0]!.id, reason: 'y' }),
+        ),
+      ),
+    ).toEqual({ code: 'CONFLICT', messageKey: 'ALREADY_VOTED_SECRET' });
+  });
+
+  it('a secret ballot stores no voter with the choice; a second vote, a non-member, an absentee and a closed item are refused', async () => {
+    const x = await council(4, 3, { base: 'PRESENT', comparator: 'GT', percent: 50 }, { secret: true });
+    await x.vote(x.members[0]!, 'APPROVE');
+    await x.vote(x.members[1]!, 'REJECT');
+    expect(await refusal(x.vote(x.members[0]!, 'REJECT'))).toEqual({ code: 'CONFLICT', messageKey: 'ALREADY_VOTED' });
+    const stranger = new AuthContext({ subject: 'nguoi-ngoai', roles: [{ role: 'COUNCIL_MEMBER', unitId: x.unitId }] });
+    expect(await refusal(run(stranger, (em, a, s) => castVote(em, a, s, { itemId: x.item.id, choice: 'APPROVE' })))).toEqual({
+      code: 'FORBIDDEN',
+      messageKey: 'NOT_COUNCIL_MEMBER',
+    });
+    const elsewhere = new AuthContext({ subject: x.members[2]!.subject, roles: [{ role: 'COUNCIL_MEMBER', unitId: otherCommune }] });
+    expect(await refusal(run(elsewhere, (em, a, s) => castVote(em, a, s, { itemId: x.item.id, choice: 'APPROVE' })))).toEqual({
+      code: 'FORBIDDEN',
+      messageKey: 'OUTSIDE_SCOPE',
+    });
+    expect(await refusal(x.vote(x.members[3]!, 'APPROVE'))).toEqual({ code: 'CONFLICT', messageKey: 'NOT_PRESENT' });
+
+    // the ballots: the choices and nothing that points to a voter
+    const columns = await rawQuery<{ column_name: string }[]>(
+      fork(),
+      `select column_name from information_schema.columns where table_name = 'council_secret_ballot' order by column_name`,
+      [],
+    );
+    expect(columns.map((c) => c.column_name)).toEqual(['choice', 'id', 'item_id']);
+    const ballots = await rawQuery<{ choice: string }[]>(
+      fork(),
+      'select choice from council_secret_ballot where item_id = ? order by choice',
+      [x.item.id],
+    );
+    expect(ballots.map((b) => b.choice)).toEqual(['APPROVE', 'REJECT']);
+    expect(await openVotesByItemLoader(fork()).load(x.item.id)).toEqual([]);
+
+    await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id }));
+    expect(await refusal(x.vote(x.members[2]!, 'APPROVE'))).toEqual({ code: 'CONFLICT', messageKey: 'ITEM_CLOSED' });
+    expect((await itemByIdLoader(fork()).load(x.item.id))!.tally).toMatchObject({ approve: 1, reject: 1, base: 3 });
+  });
+
+  it('managers in scope only; one council per unit; rules changed later do not touch closed items; minutes are frozen at closing', async () => {
+    const gt50 = { base: 'PRESENT', comparator: 'GT', percent: 50 } as const;
+    const outside = new AuthContext({ subject: 'thi-dua-yen-phu', roles: [{ role: 'EMULATION_OFFICER', unitId: otherCommune }] });
+    const input = parseInput(createCouncilInput, {
+      unitId: commune,
+      name: 'Hội đồng Thi đua – Khen thưởng xã Tam Đa',
+      quorum: { numerator: 1, denominator: 2 },
+      passThreshold: gt50,
+      secretBallot: false,
+    });
+    expect(await refusal(run(outside, (em, a, s) => createCouncil(em, a, s, input)))).toEqual({
+      code: 'FORBIDDEN',
+      messageKey: 'OUTSIDE_SCOPE',
+    });
+    const x = await council(3, 3, gt50, { unitId: commune });
+    expect(await refusal(run(admin, (em, a, s) => createCouncil(em, a, s, input)))).toEqual({
+      code: 'CONFLICT',
+      messageKey: 'COUNCIL_EXISTS',
+    });
+    expect(
+      await refusal(run(outside, (em, a, s) => setCouncilRules(em, a, s, { councilId: x.c.id, passThreshold: { ...gt50, percent: 90 } }))),
+    ).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+
+    const second: ItemRow = await run(admin, (em, a, s) =>
+      addAgendaItem(em, a, s, {
+        sessionId: x.session.id,
+        subjectKind: 'NOMINATION',
+        subjectId: randomUUID(),
+        title: 'Đề nghị tặng Bằng khen',
+        secretBallot: true,
+      }),
+    );
+    await x.vote(x.members[0]!, 'APPROVE');
+    await x.vote(x.members[1]!, 'APPROVE');
+    await x.vote(x.members[2]!, 'REJECT');
+    await x.vote(x.members[0]!, 'APPROVE', second.id);
+    await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id }));
+    await run(admin, (em, a, s) =>
+      setCouncilRules(em, a, s, { councilId: x.c.id, passThreshold: { base: 'ALL_MEMBERS', comparator: 'GTE', percent: 90 } }),
+    );
+    expect((await agendaOutcome(fork(), x.item.id))!).toMatchObject({ closed: true, outcome: 'PASSED' });
+
+    const closed = await run(admin, (em, a, s) => closeCouncilSession(em, a, s, { sessionId: x.session.id }));
+    expect(closed.status).toBe('CLOSED');
+    const minutes = closed.minutes!;
+    expect(minutes).toContain('Ngày họp: 20/09/2026');
+    expect(minutes).toContain('Địa điểm: Hội trường UBND xã');
+    expect(minutes).toContain('có mặt: 3');
+    expect(minutes).toContain('1. Đề nghị tặng Giấy khen');
+    expect(minutes).toContain('Kết quả: đồng ý 2, không đồng ý 1, không biểu quyết 0');
+    expect(minutes).toContain('Thành viên 3: Không đồng ý');
+    // the second item was closed with the session, under the rules then in force, and is secret
+    expect(minutes).toContain('2. Đề nghị tặng Bằng khen');
+    expect(minutes).toContain('Kết quả: đồng ý 1, không đồng ý 0, không biểu quyết 0');
+    expect(minutes).toContain('bỏ phiếu kín');
+    const afterSecond = minutes.split('2. Đề nghị tặng Bằng khen')[1]!;
+    expect(afterSecond).not.toMatch(/Thành viên \d+: /);
+    expect(await refusal(run(admin, (em, a, s) => closeCouncilSession(em, a, s, { sessionId: x.session.id })))).toEqual({
+      code: 'CONFLICT',
+      messageKey: 'SESSION_NOT_OPEN',
+    });
+  });
+});
