@@ -26,11 +26,23 @@ import {
   createCouncilInput,
   declareConflictOfInterest,
   openCouncilSession,
+  endCouncilMembership,
+  openSessionInput,
   planCouncilSession,
   setCouncilRules,
 } from './council.domain';
 import { NOMINATION_VOTED } from './council.events';
-import { itemByIdLoader, openVotesByItemLoader, type CouncilRow, type ItemRow, type MemberRow } from './council.repository';
+import {
+  attendanceBySessionLoader,
+  conflictsByItemLoader,
+  itemByIdLoader,
+  itemsBySessionLoader,
+  membersByCouncilLoader,
+  openVotesByItemLoader,
+  type CouncilRow,
+  type ItemRow,
+  type MemberRow,
+} from './council.repository';
 
 describe('pass thresholds and quorum, exactly at the edge', () => {
   const gte90all: PassThreshold = { base: 'ALL_MEMBERS', comparator: 'GTE', percent: 90 };
@@ -369,5 +381,71 @@ describe('councils, sessions and votes', () => {
       code: 'CONFLICT',
       messageKey: 'SESSION_NOT_OPEN',
     });
+  });
+
+  it('memberships are effective-dated: a member whose term ended before the session is neither counted nor allowed to vote', async () => {
+    const x = await council(4, 3, { base: 'ALL_MEMBERS', comparator: 'GTE', percent: 50 });
+    const gone = x.members[3]!;
+    expect(await refusal(run(admin, (em, a, s) => endCouncilMembership(em, a, s, { memberId: gone.id, to: '2025-12-31' })))).toEqual({
+      code: 'BAD_USER_INPUT',
+      messageKey: 'END_BEFORE_START',
+    });
+    const ended = await run(admin, (em, a, s) => endCouncilMembership(em, a, s, { memberId: gone.id, to: '2026-06-30' }));
+    expect(ended.validTo).toBe('2026-06-30');
+    expect(await refusal(run(admin, (em, a, s) => endCouncilMembership(em, a, s, { memberId: gone.id, to: '2026-07-31' })))).toEqual({
+      code: 'CONFLICT',
+      messageKey: 'MEMBERSHIP_ENDED',
+    });
+    expect(await refusal(x.vote(gone, 'APPROVE'))).toEqual({ code: 'FORBIDDEN', messageKey: 'NOT_COUNCIL_MEMBER' });
+    await x.vote(x.members[0]!, 'APPROVE');
+    await x.vote(x.members[1]!, 'REJECT');
+    // three members on the session's day: 1 of 3 is below 50 %
+    expect((await agendaOutcome(fork(), x.item.id))!).toMatchObject({ outcome: 'FAILED', tally: { members: 3, base: 3, approve: 1 } });
+    await x.vote(x.members[2]!, 'APPROVE');
+    expect((await agendaOutcome(fork(), x.item.id))!).toMatchObject({ outcome: 'PASSED', tally: { approve: 2 } });
+
+    // an ended member cannot be recorded present at a later session
+    const later = await run(admin, (em, a, s) =>
+      planCouncilSession(em, a, s, { councilId: x.c.id, date: '2026-10-01', place: 'Phòng họp' }),
+    );
+    expect(
+      await refusal(
+        run(admin, (em, a, s) =>
+          openCouncilSession(
+            em,
+            a,
+            s,
+            parseInput(openSessionInput, { sessionId: later.id, presentMemberIds: [x.members[0]!.id, gone.id] }),
+          ),
+        ),
+      ),
+    ).toEqual({ code: 'BAD_USER_INPUT', messageKey: 'NOT_A_MEMBER' });
+  });
+
+  it('lists are batched: the agendas, attendance, members, votes and conflicts of many sessions in one statement each', async () => {
+    const gt50 = { base: 'PRESENT', comparator: 'GT', percent: 50 } as const;
+    const a = await council(3, 3, gt50);
+    const b = await council(2, 2, gt50);
+    await a.vote(a.members[0]!, 'APPROVE');
+    await b.vote(b.members[1]!, 'REJECT');
+    const em = fork();
+    let statements = 0;
+    const knex = em.getConnection().getKnex();
+    const count = () => void statements++;
+    knex.on('query', count);
+    const [agendas, attendance, members, votes, conflicts] = await Promise.all([
+      itemsBySessionLoader(em).loadMany([a.session.id, b.session.id]),
+      attendanceBySessionLoader(em).loadMany([a.session.id, b.session.id]),
+      membersByCouncilLoader(em).loadMany([a.c.id, b.c.id]),
+      openVotesByItemLoader(em).loadMany([a.item.id, b.item.id]),
+      conflictsByItemLoader(em).loadMany([a.item.id, b.item.id]),
+    ]);
+    knex.off('query', count);
+    expect(statements).toBe(5);
+    expect((agendas as ItemRow[][]).map((x) => x.map((i) => i.id))).toEqual([[a.item.id], [b.item.id]]);
+    expect((attendance as string[][]).map((x) => x.length)).toEqual([3, 2]);
+    expect((members as MemberRow[][]).map((x) => x.length)).toEqual([3, 2]);
+    expect((votes as { choice: string }[][]).map((x) => x.map((v) => v.choice))).toEqual([['APPROVE'], ['REJECT']]);
+    expect(conflicts).toEqual([[], []]);
   });
 });
