@@ -18,6 +18,13 @@ import {
   programmeByCodeLoader,
   yearTotalsLoader,
 } from './funds/fund.repository';
+import {
+  nominationByIdLoader,
+  nominationsByPartyLoader,
+  nominationsByRoundLoader,
+  nominationTransitionsLoader,
+} from './nominations/nomination.repository';
+import { disciplinesOfSubjectsLoader } from './nominations/discipline.domain';
 
 export const createLoaders = (em: EntityManager) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
@@ -38,6 +45,11 @@ export const createLoaders = (em: EntityManager) => ({
   movementPage: movementPageLoader(em),
   fundYearTotals: yearTotalsLoader(em),
   programmeByCode: programmeByCodeLoader(em),
+  nominationById: nominationByIdLoader(em),
+  nominationsByRound: nominationsByRoundLoader(em),
+  nominationsByParty: nominationsByPartyLoader(em),
+  nominationTransitions: nominationTransitionsLoader(em),
+  disciplinesOfSubjects: disciplinesOfSubjectsLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

@@ -5,6 +5,7 @@ import { initiativeResolvers } from './initiatives/initiatives.resolvers';
 import { awardFormResolvers } from './forms/award-form.resolvers';
 import { awardRoundResolvers } from './rounds/award-round.resolvers';
 import { fundResolvers } from './funds/fund.resolvers';
+import { nominationResolvers } from './nominations/nominations.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
 
 export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<GraphQLResolverMap<AwardsContext>>(
@@ -14,4 +15,5 @@ export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<Gr
   awardFormResolvers,
   awardRoundResolvers,
   fundResolvers,
+  nominationResolvers,
 );
