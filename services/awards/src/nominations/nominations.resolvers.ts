@@ -67,7 +67,7 @@ async function visibleById(ctx: AwardsContext, id: string | null): Promise<Nomin
   return n ?? null;
 }
 
-const byParty = async (p: { id: string }, ctx: AwardsContext) =>
+const byParty = async (p: { id: string }, _: unknown, ctx: AwardsContext) =>
   isUuid(p.id) ? visible(ctx, await ctx.loaders.nominationsByParty.load(p.id)) : [];
 
 const logStep = (ctx: AwardsContext, n: NominationRow, what: string) =>
