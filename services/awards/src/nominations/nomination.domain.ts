@@ -488,7 +488,11 @@ async function step(
        updated_at = now(), updated_by = ? where id = ?`,
     [to, to, input.reason ?? null, to, input.reason ?? null, auth.subject, n.id],
   );
-  if (RELEASED.includes(to)) await rawQuery(em, 'update nomination_achievement set live = false where nomination_id = ?', [n.id]);
+  if (RELEASED.includes(to)) {
+    await rawQuery(em, 'update nomination_achievement set live = false where nomination_id = ?', [n.id]);
+    // refused at the higher level: the achievement goes back to the approved proposal it was escalated from
+    if (n.escalatedFrom) await rawQuery(em, 'update nomination_achievement set live = true where nomination_id = ?', [n.escalatedFrom]);
+  }
   await recordTransition(em, n.id, n.status, to, auth.subject, input.reason);
   return { n, round, after: await reload(em, n.id) };
 }

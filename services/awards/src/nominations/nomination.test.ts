@@ -331,6 +331,23 @@ describe('nominations', () => {
         nominate({ roundId: provinceRound, nomineeId: h, formCode: 'BANG_KHEN_CHU_TICH_TINH', achievement: { recognitionIds: [r] } }),
       ),
     ).toEqual({ code: 'CONFLICT', messageKey: 'ACHIEVEMENT_ALREADY_NOMINATED' });
-    expect((await submit(up)).status).toBe('SUBMITTED');
+    const sent = await submit(up);
+    expect(sent.status).toBe('SUBMITTED');
+
+    // refused at the province, the achievement goes back to the commune's approved proposal: still one holder
+    await run((em, scope) =>
+      rejectNomination(em, admin, scope, { id: sent.id, expectedVersion: sent.version, reason: 'Chưa đủ tiêu chuẩn cấp tỉnh' }),
+    );
+    const holders = await rawQuery<{ nominationId: string }[]>(
+      fork(),
+      'select nomination_id as "nominationId" from nomination_achievement where achievement_key = ? and live',
+      [`RECOGNITION:${r}`],
+    );
+    expect(holders).toEqual([{ nominationId: ok.id }]);
+    expect(
+      await refusal(
+        nominate({ roundId: provinceRound, nomineeId: h, formCode: 'BANG_KHEN_CHU_TICH_TINH', achievement: { recognitionIds: [r] } }),
+      ),
+    ).toEqual({ code: 'CONFLICT', messageKey: 'ACHIEVEMENT_ALREADY_NOMINATED' });
   });
 });
