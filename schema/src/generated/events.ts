@@ -126,6 +126,76 @@ export interface AwardsInitiativeRecognisedV1Data {
 }
 
 /**
+ * The receiving level returned a nomination to its proposing unit for completion. The reason stays in the service (it may name people). Subject: the nomination id. Topic: xhht.awards.events.
+ */
+export interface AwardsNominationReturnedV1Data {
+  nominationId: string;
+  /**
+   * the award round (đợt khen thưởng)
+   */
+  roundId: string;
+  /**
+   * the round's scope unit: the level receiving the proposal
+   */
+  roundScopeUnitId: string;
+  /**
+   * the award form proposed, e.g. BANG_KHEN_CHU_TICH_TINH
+   */
+  formCode: string;
+  nomineeKind: "PERSON" | "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * the nominee's id in org (participant or administrative unit); never a name
+   */
+  nomineeId: string;
+  proposingUnitId: string;
+  /**
+   * the lower level's approved nomination this one escalates, or null
+   */
+  escalatedFrom: string | null;
+  version: number;
+  returnedAt: string;
+  /**
+   * the account that returned it
+   */
+  returnedBy: string;
+}
+
+/**
+ * A unit sent a nomination (hồ sơ đề nghị khen thưởng) up to the round's level, eligible under the round's rules. Ids, the form and the round only: no summary, evidence or personal data. Subject: the nomination id. Topic: xhht.awards.events.
+ */
+export interface AwardsNominationSubmittedV1Data {
+  nominationId: string;
+  /**
+   * the award round (đợt khen thưởng)
+   */
+  roundId: string;
+  /**
+   * the round's scope unit: the level receiving the proposal
+   */
+  roundScopeUnitId: string;
+  /**
+   * the award form proposed, e.g. BANG_KHEN_CHU_TICH_TINH
+   */
+  formCode: string;
+  nomineeKind: "PERSON" | "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * the nominee's id in org (participant or administrative unit); never a name
+   */
+  nomineeId: string;
+  proposingUnitId: string;
+  /**
+   * the lower level's approved nomination this one escalates, or null
+   */
+  escalatedFrom: string | null;
+  version: number;
+  /**
+   * the round's rules for the form held at submission
+   */
+  eligible: boolean;
+  submittedAt: string;
+}
+
+/**
  * The Emulation and Commendation Council closed the vote on an agenda item about a nomination: the tally and the outcome under the council's rules. Never who voted how, nor who declared a conflict of interest. Subject: the nomination id. Topic: xhht.awards.events.
  */
 export interface AwardsNominationVotedV1Data {
@@ -2071,6 +2141,8 @@ export interface ReportingTargetSetV1Data {
 export interface EventDataByType {
   'vn.xhht.awards.fund-movement.recorded.v1': AwardsFundMovementRecordedV1Data;
   'vn.xhht.awards.initiative.recognised.v1': AwardsInitiativeRecognisedV1Data;
+  'vn.xhht.awards.nomination.returned.v1': AwardsNominationReturnedV1Data;
+  'vn.xhht.awards.nomination.submitted.v1': AwardsNominationSubmittedV1Data;
   'vn.xhht.awards.nomination.voted.v1': AwardsNominationVotedV1Data;
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;

@@ -31,6 +31,13 @@ import {
   sessionByIdLoader,
   sessionsByCouncilLoader,
 } from './councils/council.repository';
+import {
+  nominationByIdLoader,
+  nominationsByPartyLoader,
+  nominationsByRoundLoader,
+  nominationTransitionsLoader,
+} from './nominations/nomination.repository';
+import { disciplinesOfSubjectsLoader } from './nominations/discipline.domain';
 
 export const createLoaders = (em: EntityManager) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
@@ -62,6 +69,11 @@ export const createLoaders = (em: EntityManager) => ({
   agendaItemById: itemByIdLoader(em),
   itemConflicts: conflictsByItemLoader(em),
   itemOpenVotes: openVotesByItemLoader(em),
+  nominationById: nominationByIdLoader(em),
+  nominationsByRound: nominationsByRoundLoader(em),
+  nominationsByParty: nominationsByPartyLoader(em),
+  nominationTransitions: nominationTransitionsLoader(em),
+  disciplinesOfSubjects: disciplinesOfSubjectsLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

@@ -5,6 +5,7 @@ import { initiativeResolvers } from './initiatives/initiatives.resolvers';
 import { awardFormResolvers } from './forms/award-form.resolvers';
 import { awardRoundResolvers } from './rounds/award-round.resolvers';
 import { fundResolvers } from './funds/fund.resolvers';
+import { nominationResolvers } from './nominations/nominations.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
 import { councilResolvers } from './councils/councils.resolvers';
 
@@ -16,4 +17,5 @@ export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<Gr
   awardRoundResolvers,
   fundResolvers,
   councilResolvers,
+  nominationResolvers,
 );

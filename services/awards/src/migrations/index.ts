@@ -5,6 +5,7 @@ import { Migration20261220010000RecognitionReplica } from './Migration2026122001
 import { Migration20261220020000AwardRounds } from './Migration20261220020000AwardRounds';
 import { Migration20261221000000Initiatives } from './Migration20261221000000Initiatives';
 import { Migration20261222000000StudyPromotionFunds } from './Migration20261222000000StudyPromotionFunds';
+import { Migration20261223000000Nominations } from './Migration20261223000000Nominations';
 import { Migration20261224000000Councils } from './Migration20261224000000Councils';
 
 export const migrations: MigrationObject[] = [
@@ -15,5 +16,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261220020000AwardRounds', class: Migration20261220020000AwardRounds },
   { name: 'Migration20261221000000Initiatives', class: Migration20261221000000Initiatives },
   { name: 'Migration20261222000000StudyPromotionFunds', class: Migration20261222000000StudyPromotionFunds },
+  { name: 'Migration20261223000000Nominations', class: Migration20261223000000Nominations },
   { name: 'Migration20261224000000Councils', class: Migration20261224000000Councils },
 ];
