@@ -52,3 +52,21 @@ export const isoDateInput = z.string().refine((s) => {
     return false;
   }
 }, 'ngày không hợp lệ (YYYY-MM-DD)');
+
+/** A uuid field of a mutation input; `what` names it in the message ("mã đơn vị không hợp lệ"). */
+export const uuidInput = (what: string) => z.string().uuid(`mã ${what} không hợp lệ`);
+
+/**
+ * A required text field of a mutation input, trimmed, at most `max` characters, in composed form
+ * (NFC): one form of each Vietnamese letter, so stored text, searches and printed documents agree.
+ */
+export const textInput = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} không được để trống`)
+    .max(max, `${what} dài tối đa ${max} ký tự`)
+    .transform((s) => s.normalize('NFC'));
+
+/** The version a change was made against (optimistic concurrency). */
+export const expectedVersionInput = z.number().int('phiên bản phải là số nguyên').min(1, 'phiên bản không hợp lệ');

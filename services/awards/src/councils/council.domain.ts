@@ -14,6 +14,8 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  uuidInput as uuid,
+  textInput as text,
 } from '@xhht/infra';
 import {
   decide,
@@ -50,9 +52,6 @@ export const COUNCIL_MANAGER_ROLES: readonly Role[] = ['EMULATION_OFFICER'];
 export const COUNCIL_READER_ROLES: readonly Role[] = ['EMULATION_OFFICER', 'COUNCIL_MEMBER'];
 const VOTER_ROLES: readonly Role[] = ['COUNCIL_MEMBER'];
 
-const uuid = (what: string) => z.string().uuid(`mã ${what} không hợp lệ`);
-const text = (what: string, max: number) =>
-  z.string().trim().min(1, `${what} không được để trống`).max(max, `${what} dài tối đa ${max} ký tự`);
 const field = (...names: (string | number)[]) => ['input', ...names.map(String)];
 
 export const createCouncilInput = z.object({

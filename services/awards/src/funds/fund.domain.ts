@@ -14,6 +14,8 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  uuidInput as uuid,
+  textInput as text,
 } from '@xhht/infra';
 import { movementRecordedEvent } from './fund.events';
 import {
@@ -56,9 +58,6 @@ export async function requireMovementReader(auth: AuthContext, scope: ReplicaSco
 export const readsRecipients = (auth: AuthContext, scope: ReplicaScope, unitId: string): Promise<boolean> =>
   scope.covers(auth, FUND_KEEPER_ROLES, [unitId]);
 
-const uuid = (what: string) => z.string().uuid(`mã ${what} không hợp lệ`);
-const text = (what: string, max: number) =>
-  z.string().trim().min(1, `${what} không được để trống`).max(max, `${what} dài tối đa ${max} ký tự`);
 const amount = z
   .number({ message: 'số tiền phải là một số (đồng)' })
   .int('số tiền phải là số nguyên đồng')

@@ -15,6 +15,7 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  textInput as text,
 } from '@xhht/infra';
 import { NOMINEE_KINDS, NOMINEE_KIND_NAMES, type NomineeKind } from '../rounds/eligibility-rules';
 
@@ -41,14 +42,6 @@ export interface DisciplineRow {
 const COLUMNS = `d.id, d.subject_kind as "subjectKind", d.subject_id as "subjectId", d.unit_id as "unitId",
   d.from_date::text as "fromDate", d.to_date::text as "toDate", d.decision_ref as "decisionRef", d.reason,
   d.recorded_at as "recordedAt", d.recorded_by as "recordedBy", d.ended_at as "endedAt", d.ended_by as "endedBy"`;
-
-const text = (what: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} không được để trống`)
-    .max(max, `${what} dài tối đa ${max} ký tự`)
-    .transform((s) => s.normalize('NFC'));
 
 export const recordDisciplineInput = z.object({
   subjectKind: z.enum(NOMINEE_KINDS),

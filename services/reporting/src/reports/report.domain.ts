@@ -15,6 +15,8 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  uuidInput as uuid,
+  expectedVersionInput as expectedVersion,
 } from '@xhht/infra';
 import { acceptedEvent, reportFacts, returnedEvent, submittedEvent } from './report.events';
 import { PROGRESS_READER_ROLES } from '../progress/progress-access';
@@ -48,9 +50,7 @@ export const REPORTER_UNIT_KINDS = ['PROVINCE', 'DISTRICT', 'COMMUNE', 'VILLAGE'
 const MAX_REPORTERS = 5000;
 const MAX_SECTION_TEXT = 20_000;
 
-const uuid = (what: string) => z.string().uuid(`mã ${what} không hợp lệ`);
 const year = z.number().int('năm phải là số nguyên').min(2000, 'năm từ 2000 đến 2100').max(2100, 'năm từ 2000 đến 2100');
-const expectedVersion = z.number().int('phiên bản phải là số nguyên').min(1, 'phiên bản không hợp lệ');
 
 export const createRequestInput = z.object({
   kind: z.enum(REPORT_KINDS),
