@@ -13,7 +13,11 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  uuidInput as uuid,
+  textInput as text,
+  expectedVersionInput as expectedVersion,
 } from '@xhht/infra';
+import { evidenceInput } from '../evidence-input';
 import { recognisedEvent } from './initiative.events';
 import { loadAuthors, loadInitiatives, writeAuthors, type InitiativeRow } from './initiative.repository';
 import {
@@ -33,28 +37,6 @@ export const COUNCIL_ROLES: readonly Role[] = ['EMULATION_OFFICER'];
 
 const MAX_AUTHORS = 50;
 const MAX_EVIDENCE = 30;
-
-const uuid = (what: string) => z.string().uuid(`mã ${what} không hợp lệ`);
-const text = (what: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} không được để trống`)
-    .max(max, `${what} dài tối đa ${max} ký tự`)
-    // one form of each letter, so that the stored folded text and a search typed the other way agree
-    .transform((s) => s.normalize('NFC'));
-const expectedVersion = z.number().int('phiên bản phải là số nguyên').min(1, 'phiên bản không hợp lệ');
-
-const evidenceInput = z.object({
-  title: text('tên tài liệu minh chứng', 300),
-  url: z
-    .string()
-    .trim()
-    .max(2000, 'đường dẫn dài tối đa 2000 ký tự')
-    .regex(/^https?:\/\/\S+$/i, 'đường dẫn phải bắt đầu bằng http:// hoặc https://')
-    .nullish(),
-  fileId: uuid('tệp minh chứng').nullish(),
-});
 
 const editable = {
   kind: z.enum(INITIATIVE_KINDS),

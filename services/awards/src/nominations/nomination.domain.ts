@@ -14,7 +14,11 @@ import {
   type CloudEvent,
   type ReplicaScope,
   type Role,
+  uuidInput as uuid,
+  textInput as text,
+  expectedVersionInput as expectedVersion,
 } from '@xhht/infra';
+import { evidenceInput } from '../evidence-input';
 import { formsAt } from '../forms/award-form.repository';
 import { claimInitiativeForAward } from '../initiatives/initiative.domain';
 import { loadInitiatives } from '../initiatives/initiative.repository';
@@ -45,27 +49,6 @@ const COUNTED: readonly NominationStatus[] = ['SUBMITTED', 'RECEIVED', 'UNDER_RE
 
 const MAX_EVIDENCE = 30;
 const MAX_RECOGNITIONS = 20;
-
-const uuid = (what: string) => z.string().uuid(`mã ${what} không hợp lệ`);
-const text = (what: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} không được để trống`)
-    .max(max, `${what} dài tối đa ${max} ký tự`)
-    .transform((s) => s.normalize('NFC'));
-const expectedVersion = z.number().int('phiên bản phải là số nguyên').min(1, 'phiên bản không hợp lệ');
-
-const evidenceInput = z.object({
-  title: text('tên tài liệu minh chứng', 300),
-  url: z
-    .string()
-    .trim()
-    .max(2000, 'đường dẫn dài tối đa 2000 ký tự')
-    .regex(/^https?:\/\/\S+$/i, 'đường dẫn phải bắt đầu bằng http:// hoặc https://')
-    .nullish(),
-  fileId: uuid('tệp minh chứng').nullish(),
-});
 
 const achievementInput = z
   .object({
