@@ -5,13 +5,10 @@ import {
   ReplicaScope,
   applyAdminUnitEvents,
   applyParticipantEvents,
-  createLogger,
-  initORM,
   newEvent,
   type MikroORM,
 } from '@xhht/infra';
-import { stack } from './stack';
-import { migrations } from '../../services/awards/src/migrations';
+export { awardsTestOrm } from './awards';
 import {
   recognizeInitiative,
   registerInitiative,
@@ -21,13 +18,6 @@ import {
 
 /** The transaction the domain functions run in (awards' own EntityManager type). */
 type EntityManager = Parameters<typeof registerInitiative>[0];
-
-/** An ORM with awards' schema migrated on a database of its own on the test stack's PostgreSQL. */
-export async function awardsTestOrm(database: string): Promise<MikroORM> {
-  const url = new URL(stack().databaseUrls.awards);
-  url.pathname = `/${database}`;
-  return initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger(database, 'silent') });
-}
 
 export const adminAuth = () => new AuthContext({ subject: 'test-admin', roles: [{ role: 'SYSTEM_ADMIN' }] });
 
