@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { replicated } from '../support/recognition';
 
 /**
  * Emulation and commendation councils through the gateway: a commune's council of ten that passes
@@ -81,18 +82,7 @@ describe('councils, sessions and votes, through the gateway', () => {
       createUnit({ code: uniqueCode(), name, kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
     const tamDa = await commune('Xã Tam Đa');
     const yenPhu = await commune('Xã Yên Phụ');
-    await eventually(
-      async () => {
-        const [r] = await sql<{ n: number }>(
-          'awards',
-          'select count(distinct unit_id)::int as n from admin_unit_version_replica where unit_id = any($1::uuid[])',
-          [[province.id, tamDa.id, yenPhu.id]],
-        );
-        return r!.n === 3 ? true : undefined;
-      },
-      60000,
-      'units in awards',
-    );
+    await replicated('admin_unit_version_replica', [province.id, tamDa.id, yenPhu.id], 'awards');
 
     const officer = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: tamDa.id }], 'thi-dua-tam-da');
     const outsider = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: yenPhu.id }], 'thi-dua-yen-phu');

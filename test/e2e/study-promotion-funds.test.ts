@@ -1,5 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { replicated } from '../support/recognition';
 
 /**
  * Study-promotion funds (quỹ khuyến học) through the gateway: a commune's Association officer opens
@@ -96,18 +97,7 @@ describe('study-promotion funds, through the gateway', () => {
       createUnit({ code: uniqueCode(), name, kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
     const chiLang = await commune('Xã Chi Lăng');
     const huuLung = await commune('Xã Hữu Lũng');
-    await eventually(
-      async () => {
-        const [r] = await sql<{ n: number }>(
-          'awards',
-          'select count(distinct unit_id)::int as n from admin_unit_version_replica where unit_id = any($1::uuid[])',
-          [[province.id, chiLang.id, huuLung.id]],
-        );
-        return r!.n === 3 ? true : undefined;
-      },
-      60000,
-      'units in awards',
-    );
+    await replicated('admin_unit_version_replica', [province.id, chiLang.id, huuLung.id], 'awards');
 
     const association = await tokenFor([{ role: 'ASSOCIATION_OFFICER', unitId: chiLang.id }], 'hoi-khuyen-hoc-chi-lang');
     const emulation = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: province.id }], 'thi-dua-lang-son');

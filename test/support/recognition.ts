@@ -12,20 +12,24 @@ export async function uploadEvidence(token: string, body: Buffer, fileName: stri
   return (await res.json()) as { id: string; sha256: string };
 }
 
-/** Waits until recognition's replica has every id (participant_replica.id or admin_unit_version_replica.unit_id). */
-export async function replicated(table: 'participant_replica' | 'admin_unit_version_replica', ids: string[]) {
+/** Waits until a service's replica (recognition's unless told) has every id (participant_replica.id or admin_unit_version_replica.unit_id). */
+export async function replicated(
+  table: 'participant_replica' | 'admin_unit_version_replica',
+  ids: string[],
+  service: 'recognition' | 'awards' = 'recognition',
+) {
   const column = table === 'participant_replica' ? 'id' : 'unit_id';
   await eventually(
     async () => {
       const [r] = await sql<{ n: number }>(
-        'recognition',
+        service,
         `select count(distinct ${column})::int as n from ${table} where ${column} = any($1::uuid[])`,
         [ids],
       );
       return r!.n === ids.length ? true : undefined;
     },
     60000,
-    `${ids.join(', ')} in ${table}`,
+    `${ids.join(', ')} in ${service}'s ${table}`,
   );
 }
 
