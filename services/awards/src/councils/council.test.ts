@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AuthContext,
-  createLogger,
-  EventCatalog,
-  initORM,
-  Outbox,
-  parseInput,
-  rawQuery,
-  ReplicaScope,
-  type CloudEvent,
-  type MikroORM,
-} from '@xhht/infra';
-import { stack } from '../../../../test/support/stack';
-import { migrations } from '../migrations';
+import { AuthContext, parseInput, rawQuery, type MikroORM } from '@xhht/infra';
+import { awardsTestOrm, refusalOf, replicaUnit, transactAs } from '../../../../test/support/awards';
 import { decide, meetsQuorum, meetsThreshold, type PassThreshold, type VoteChoice } from './council-rules';
 import {
   addAgendaItem,
@@ -93,44 +81,19 @@ describe('pass thresholds and quorum, exactly at the edge', () => {
 /** Councils on the test stack's real PostgreSQL (a database of their own). */
 describe('councils, sessions and votes', () => {
   let orm: MikroORM;
-  const outbox = new Outbox(new EventCatalog());
   const fork = () => orm.em.fork() as unknown as EntityManager;
   const admin = new AuthContext({ subject: 'admin', roles: [{ role: 'SYSTEM_ADMIN' }] });
   let province: string;
   let commune: string;
   let otherCommune: string;
 
-  const run = <T>(
-    auth: AuthContext,
-    work: (em: EntityManager, auth: AuthContext, scope: ReplicaScope) => Promise<{ result: T; events: CloudEvent[] }>,
-  ): Promise<T> => {
-    const em = fork();
-    const scope = new ReplicaScope(em);
-    return em.transactional(async (tx) => {
-      const { result, events } = await work(tx as EntityManager, auth, scope);
-      for (const e of events) outbox.add(tx, e);
-      return result;
-    });
-  };
+  const run = transactAs(() => orm);
+  /** The code and message key of a refusal (these tests leave the field aside). */
   const refusal = async (p: Promise<unknown>) => {
-    const err = (await p.then(
-      () => {
-        throw new Error('expected a refusal');
-      },
-      (e: unknown) => e,
-    )) as { extensions?: { code?: string; messageKey?: string } };
-    return { code: err.extensions?.code, messageKey: err.extensions?.messageKey };
+    const { code, messageKey } = await refusalOf(p);
+    return { code, messageKey };
   };
-  const unit = async (kind: string, name: string, parentId: string | null) => {
-    const id = randomUUID();
-    await rawQuery(
-      fork(),
-      `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
-       values (?, '2025-07-01', null, ?, ?, ?, ?)`,
-      [id, name, kind, kind, parentId],
-    );
-    return id;
-  };
+  const unit = (kind: string, name: string, parentId: string | null) => replicaUnit(fork(), kind, name, parentId);
   const voter = (m: MemberRow, unitId: string) => new AuthContext({ subject: m.subject, roles: [{ role: 'COUNCIL_MEMBER', unitId }] });
 
   /** A council of `size` members on `unitId` with the rules, a session opened with the first `present`, and one item. */
@@ -189,9 +152,7 @@ describe('councils, sessions and votes', () => {
   }
 
   beforeAll(async () => {
-    const url = new URL(stack().databaseUrls.awards);
-    url.pathname = '/xhht_test_awards_councils';
-    orm = await initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger('councils-test', 'silent') });
+    orm = await awardsTestOrm('xhht_test_awards_councils');
     province = await unit('PROVINCE', 'Tỉnh Bắc Ninh', null);
     commune = await unit('COMMUNE', 'Xã Tam Đa', province);
     otherCommune = await unit('COMMUNE', 'Xã Yên Phụ', province);

@@ -1,20 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AuthContext,
-  createLogger,
-  EventCatalog,
-  initORM,
-  Outbox,
-  parseInput,
-  rawQuery,
-  ReplicaScope,
-  type CloudEvent,
-  type MikroORM,
-  type RoleGrant,
-} from '@xhht/infra';
-import { stack } from '../../../../test/support/stack';
-import { migrations } from '../migrations';
+import { AuthContext, parseInput, rawQuery, ReplicaScope, type CloudEvent, type MikroORM, type RoleGrant } from '@xhht/infra';
+import { awardsTestOrm, refusalOf, replicaUnit, transactAs } from '../../../../test/support/awards';
 import {
   awardPaymentInput,
   closeFund,
@@ -41,46 +28,15 @@ import { movementPageLoader, yearTotalsLoader, type FundRow } from './fund.repos
  */
 describe('study-promotion funds', () => {
   let orm: MikroORM;
-  const outbox = new Outbox(new EventCatalog());
   const fork = () => orm.em.fork() as unknown as EntityManager;
   const admin = new AuthContext({ subject: 'admin', roles: [{ role: 'SYSTEM_ADMIN' }] });
   const as = (subject: string, ...roles: RoleGrant[]) => new AuthContext({ subject, roles });
 
-  /** As a resolver's ctx.transact: one transaction, the events validated and staged in the outbox. */
-  const run = <T>(
-    auth: AuthContext,
-    work: (em: EntityManager, auth: AuthContext, scope: ReplicaScope) => Promise<{ result: T; events: CloudEvent[] }>,
-  ): Promise<T> => {
-    const em = fork();
-    const scope = new ReplicaScope(em);
-    return em.transactional(async (tx) => {
-      const { result, events } = await work(tx as EntityManager, auth, scope);
-      for (const e of events) outbox.add(tx, e);
-      return result;
-    });
-  };
+  const run = transactAs(() => orm);
 
-  /** The refusal a promise ends with: code, message key and field. */
-  const refusal = async (p: Promise<unknown>) => {
-    const err = (await p.then(
-      () => {
-        throw new Error('expected a refusal');
-      },
-      (e: unknown) => e,
-    )) as { extensions?: { code?: string; messageKey?: string; field?: string[] } };
-    return { code: err.extensions?.code, messageKey: err.extensions?.messageKey, field: err.extensions?.field };
-  };
+  const refusal = refusalOf;
 
-  const unit = async (kind: string, name: string, parentId: string | null) => {
-    const id = randomUUID();
-    await rawQuery(
-      fork(),
-      `insert into admin_unit_version_replica (unit_id, valid_from, valid_to, name, kind, subtype, parent_id)
-       values (?, '2025-07-01', null, ?, ?, ?, ?)`,
-      [id, name, kind, kind, parentId],
-    );
-    return id;
-  };
+  const unit = (kind: string, name: string, parentId: string | null) => replicaUnit(fork(), kind, name, parentId);
   const person = async (unitId: string) => {
     const id = randomUUID();
     await rawQuery(fork(), `insert into participant_replica (id, kind, unit_id, code, source_time) values (?, 'PERSON', ?, ?, now())`, [
@@ -157,9 +113,7 @@ describe('study-promotion funds', () => {
     );
 
   beforeAll(async () => {
-    const url = new URL(stack().databaseUrls.awards);
-    url.pathname = '/xhht_test_awards_funds';
-    orm = await initORM({ databaseUrl: url.toString(), entities: [], migrations, logger: createLogger('funds-test', 'silent') });
+    orm = await awardsTestOrm('xhht_test_awards_funds');
     province = await unit('PROVINCE', 'Tỉnh Lạng Sơn', null);
     chiLang = await unit('COMMUNE', 'Xã Chi Lăng', province);
     huuLung = await unit('COMMUNE', 'Xã Hữu Lũng', province);
