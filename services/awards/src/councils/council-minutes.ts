@@ -23,7 +23,8 @@ export interface MinutesInput {
   openVotes: OpenVoteRow[];
 }
 
-const vnDate = (iso: string) => {
+/** 2026-09-25 → 25/09/2026, as an administrative document writes a date. */
+export const vnDate = (iso: string) => {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
 };

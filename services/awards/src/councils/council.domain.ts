@@ -17,8 +17,11 @@ import {
   uuidInput as uuid,
   textInput as text,
 } from '@xhht/infra';
+import { applyCouncilVote, requireNominationForCouncil } from '../nominations/nomination.domain';
 import {
   decide,
+  describeThreshold,
+  OUTCOME_NAMES,
   passThresholdInput,
   quorumInput,
   VOTE_CHOICES,
@@ -28,7 +31,7 @@ import {
   type VoteChoice,
 } from './council-rules';
 import { nominationVotedEvent } from './council.events';
-import { buildMinutes } from './council-minutes';
+import { buildMinutes, vnDate } from './council-minutes';
 import {
   conflictsOfItems,
   itemsOfSessions,
@@ -51,6 +54,8 @@ export const COUNCIL_MANAGER_ROLES: readonly Role[] = ['EMULATION_OFFICER'];
 /** Who reads a council, its sessions, tallies and the votes of open items: its managers and council members in scope. */
 export const COUNCIL_READER_ROLES: readonly Role[] = ['EMULATION_OFFICER', 'COUNCIL_MEMBER'];
 const VOTER_ROLES: readonly Role[] = ['COUNCIL_MEMBER'];
+/** Forms of this rank and above (Bằng khen and higher) are put to a secret ballot unless the item says otherwise. */
+export const SECRET_BALLOT_FROM_RANK = 40;
 
 const field = (...names: (string | number)[]) => ['input', ...names.map(String)];
 
@@ -295,33 +300,42 @@ export async function addAgendaItem(
   const s = await sessionOf(em, input.sessionId, 'sessionId', true);
   await requireManager(auth, scope, s.unitId);
   if (s.status === 'CLOSED') throw conflict('Phiên họp đã kết thúc', 'SESSION_CLOSED', field('sessionId'));
+  const c = await councilOf(em, s.councilId, 'sessionId');
+  let secretByForm = false;
   if (input.subjectKind === 'INITIATIVE') {
     const [i] = await rawQuery<{ id: string }[]>(em, 'select id from initiative where id = ?', [input.subjectId]);
     if (!i) throw notFound('Không tìm thấy sáng kiến, mô hình hay này', 'INITIATIVE_NOT_FOUND', field('subjectId'));
+  } else {
+    // locks the nomination: the officer's approval and another session's agenda wait for this item
+    const { formRank } = await requireNominationForCouncil(em, input.subjectId, c.unitId, field('subjectId'));
+    secretByForm = formRank >= SECRET_BALLOT_FROM_RANK;
   }
-  const c = await councilOf(em, s.councilId, 'sessionId');
   const [{ next }] = (await rawQuery<{ next: number }[]>(
     em,
     'select coalesce(max(position), 0) + 1 as next from council_agenda_item where session_id = ?',
     [s.id],
   )) as [{ next: number }];
   const id = randomUUID();
-  await rawQuery(
-    em,
-    `insert into council_agenda_item (id, session_id, position, subject_kind, nomination_id, initiative_id, title, secret_ballot, status,
+  const onAgenda = () => conflict('Hồ sơ đã có trong chương trình một phiên họp khác', 'NOMINATION_ALREADY_ON_AGENDA', field('subjectId'));
+  await refusingDuplicates(
+    rawQuery(
+      em,
+      `insert into council_agenda_item (id, session_id, position, subject_kind, nomination_id, initiative_id, title, secret_ballot, status,
        created_at, created_by)
      values (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', now(), ?)`,
-    [
-      id,
-      s.id,
-      next,
-      input.subjectKind,
-      input.subjectKind === 'NOMINATION' ? input.subjectId : null,
-      input.subjectKind === 'INITIATIVE' ? input.subjectId : null,
-      input.title,
-      input.secretBallot ?? c.secretBallot,
-      auth.subject,
-    ],
+      [
+        id,
+        s.id,
+        next,
+        input.subjectKind,
+        input.subjectKind === 'NOMINATION' ? input.subjectId : null,
+        input.subjectKind === 'INITIATIVE' ? input.subjectId : null,
+        input.title,
+        input.secretBallot ?? (c.secretBallot || secretByForm),
+        auth.subject,
+      ],
+    ),
+    onAgenda,
   );
   return { result: await reloadItem(em, id), events: [] };
 }
@@ -499,7 +513,16 @@ export async function agendaOutcome(em: EntityManager, itemId: string): Promise<
   return { ...base, closed: false, ...(await count(em, i, s, c)) };
 }
 
-/** Closes an open item: counts under the rules in force, stores tally and outcome, and tells of a nomination's vote. */
+/** The transition's reason: the council, the session and the tally, as the minutes put them. */
+const voteReason = (c: CouncilRow, s: SessionRow, outcome: Outcome, t: Tally) =>
+  `${c.name}, phiên họp ngày ${vnDate(s.sessionDate)} tại ${s.place}: ${OUTCOME_NAMES[outcome].toLowerCase()} — ` +
+  `đồng ý ${t.approve}, không đồng ý ${t.reject}, không biểu quyết ${t.abstain} trên ${t.base} thành viên ` +
+  `(thông qua khi số phiếu đồng ý ${describeThreshold(t.rules.passThreshold)})`;
+
+/**
+ * Closes an open item: counts under the rules in force, stores tally and outcome; on a nomination,
+ * moves it by the outcome (applyCouncilVote) and tells of the vote.
+ */
 async function closeItem(em: EntityManager, actor: string, i: ItemRow, s: SessionRow): Promise<{ item: ItemRow; events: CloudEvent[] }> {
   const c = (await loadCouncils(em, [i.councilId])).get(i.councilId)!;
   const { outcome, tally } = await count(em, i, s, c);
@@ -509,7 +532,10 @@ async function closeItem(em: EntityManager, actor: string, i: ItemRow, s: Sessio
     [outcome, JSON.stringify(tally), actor, i.id],
   );
   const item = await reloadItem(em, i.id);
-  return { item, events: item.nominationId ? [nominationVotedEvent(item, s)] : [] };
+  if (!item.nominationId) return { item, events: [] };
+  // the vote moves the nomination in this transaction: both happen, or neither
+  await applyCouncilVote(em, item.nominationId, outcome, actor, voteReason(c, s, outcome, tally));
+  return { item, events: [nominationVotedEvent(item, s)] };
 }
 
 export async function closeAgendaItem(

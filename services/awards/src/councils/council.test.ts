@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthContext, parseInput, rawQuery, type MikroORM } from '@xhht/infra';
 import { awardsTestOrm, refusalOf, replicaUnit, transactAs } from '../../../../test/support/awards';
+import { nominationUnderReview, openRound } from '../../../../test/support/nominations';
 import { decide, meetsQuorum, meetsThreshold, type PassThreshold, type VoteChoice } from './council-rules';
 import {
   addAgendaItem,
@@ -96,12 +97,15 @@ describe('councils, sessions and votes', () => {
   const unit = (kind: string, name: string, parentId: string | null) => replicaUnit(fork(), kind, name, parentId);
   const voter = (m: MemberRow, unitId: string) => new AuthContext({ subject: m.subject, roles: [{ role: 'COUNCIL_MEMBER', unitId }] });
 
-  /** A council of `size` members on `unitId` with the rules, a session opened with the first `present`, and one item. */
+  /**
+   * A council of `size` members on `unitId` with the rules, a round of the unit, a session opened with
+   * the first `present`, and one item: a nomination of the round under review.
+   */
   async function council(
     size: number,
     present: number,
     passThreshold: PassThreshold,
-    opts: { secret?: boolean; unitId?: string; quorum?: { numerator: number; denominator: number } } = {},
+    opts: { secret?: boolean; unitId?: string; quorum?: { numerator: number; denominator: number }; formCode?: string } = {},
   ) {
     const unitId = opts.unitId ?? (await unit('COMMUNE', `Xã ${randomUUID().slice(0, 6)}`, province));
     const c: CouncilRow = await run(admin, (em, a, s) =>
@@ -135,11 +139,13 @@ describe('councils, sessions and votes', () => {
     const session = await run(admin, (em, a, s) =>
       planCouncilSession(em, a, s, { councilId: c.id, date: '2026-09-20', place: 'Hội trường UBND xã' }),
     );
+    const roundId = await openRound(orm, unitId, ['GIAY_KHEN_CHU_TICH_XA', 'BANG_KHEN_CHU_TICH_TINH']);
+    const nomination = await nominationUnderReview(orm, { roundId, unitId, formCode: opts.formCode });
     const item: ItemRow = await run(admin, (em, a, s) =>
       addAgendaItem(em, a, s, {
         sessionId: session.id,
         subjectKind: 'NOMINATION',
-        subjectId: randomUUID(),
+        subjectId: nomination.id,
         title: 'Đề nghị tặng Giấy khen',
       }),
     );
@@ -148,7 +154,7 @@ describe('councils, sessions and votes', () => {
     );
     const vote = (m: MemberRow, choice: VoteChoice, itemId = item.id) =>
       run(voter(m, unitId), (em, a, s) => castVote(em, a, s, { itemId, choice }));
-    return { c, unitId, members, session, item, vote };
+    return { c, unitId, members, session, item, vote, roundId, nomination };
   }
 
   beforeAll(async () => {
@@ -304,11 +310,12 @@ describe('councils, sessions and votes', () => {
       await refusal(run(outside, (em, a, s) => setCouncilRules(em, a, s, { councilId: x.c.id, passThreshold: { ...gt50, percent: 90 } }))),
     ).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
 
+    const other = await nominationUnderReview(orm, { roundId: x.roundId, unitId: commune });
     const second: ItemRow = await run(admin, (em, a, s) =>
       addAgendaItem(em, a, s, {
         sessionId: x.session.id,
         subjectKind: 'NOMINATION',
-        subjectId: randomUUID(),
+        subjectId: other.id,
         title: 'Đề nghị tặng Bằng khen',
         secretBallot: true,
       }),

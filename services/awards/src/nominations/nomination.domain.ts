@@ -20,6 +20,7 @@ import {
 } from '@xhht/infra';
 import { evidenceInput } from '../evidence-input';
 import { formsAt } from '../forms/award-form.repository';
+import type { Outcome } from '../councils/council-rules';
 import { claimInitiativeForAward } from '../initiatives/initiative.domain';
 import { loadInitiatives } from '../initiatives/initiative.repository';
 import { recognitionsOf } from '../recognitions/recognition-replica';
@@ -453,6 +454,46 @@ export async function submitNomination(em: EntityManager, auth: AuthContext, sco
   return { result: after, events: [nominationSubmittedEvent(after, round)] };
 }
 
+/**
+ * Moves a locked nomination to `to`, as every step does: the status and its reason, the version, the
+ * achievement's keys when it is rejected (and the escalation's give-back), and the transition by `actor`.
+ */
+async function move(em: EntityManager, n: NominationRow, to: NominationStatus, actor: string, reason?: string): Promise<NominationRow> {
+  await rawQuery(
+    em,
+    `update nomination set status = ?, version = version + 1,
+       return_reason = case when ? = 'RETURNED' then ? else return_reason end,
+       rejection_reason = case when ? = 'REJECTED' then ? else rejection_reason end,
+       updated_at = now(), updated_by = ? where id = ?`,
+    [to, to, reason ?? null, to, reason ?? null, actor, n.id],
+  );
+  if (RELEASED.includes(to)) {
+    await rawQuery(em, 'update nomination_achievement set live = false where nomination_id = ?', [n.id]);
+    // refused at the higher level: the achievement goes back to the approved proposal it was escalated from
+    if (n.escalatedFrom) await rawQuery(em, 'update nomination_achievement set live = true where nomination_id = ?', [n.escalatedFrom]);
+  }
+  await recordTransition(em, n.id, n.status, to, actor, reason);
+  return reload(em, n.id);
+}
+
+/** The open agenda item a nomination is on, with its session's day and the council's name; null when none. */
+async function openAgendaItemOf(
+  em: EntityManager,
+  nominationId: string,
+): Promise<{ itemId: string; sessionDate: string; council: string } | null> {
+  const [item] = await rawQuery<{ itemId: string; sessionDate: string; council: string }[]>(
+    em,
+    `select i.id as "itemId", to_char(s.session_date, 'DD/MM/YYYY') as "sessionDate", c.name as council
+     from council_agenda_item i join council_session s on s.id = i.session_id join council c on c.id = s.council_id
+     where i.nomination_id = ? and i.status = 'OPEN' limit 1`,
+    [nominationId],
+  );
+  return item ?? null;
+}
+
+/** Steps an officer takes on the outcome of a review; none while the council has the nomination before it. */
+const OUTCOME_STEPS: readonly NominationStatus[] = ['APPROVED', 'REJECTED', 'RETURNED'];
+
 async function step(
   em: EntityManager,
   auth: AuthContext,
@@ -463,21 +504,28 @@ async function step(
   to: NominationStatus,
 ): Promise<{ n: NominationRow; round: AwardRound; after: NominationRow }> {
   const { n, round } = await lockForStep(em, input, asReviewer(auth, scope), action, from);
-  await rawQuery(
-    em,
-    `update nomination set status = ?, version = version + 1,
-       return_reason = case when ? = 'RETURNED' then ? else return_reason end,
-       rejection_reason = case when ? = 'REJECTED' then ? else rejection_reason end,
-       updated_at = now(), updated_by = ? where id = ?`,
-    [to, to, input.reason ?? null, to, input.reason ?? null, auth.subject, n.id],
-  );
-  if (RELEASED.includes(to)) {
-    await rawQuery(em, 'update nomination_achievement set live = false where nomination_id = ?', [n.id]);
-    // refused at the higher level: the achievement goes back to the approved proposal it was escalated from
-    if (n.escalatedFrom) await rawQuery(em, 'update nomination_achievement set live = true where nomination_id = ?', [n.escalatedFrom]);
+  if (OUTCOME_STEPS.includes(to)) {
+    // the nomination's row lock is held: an agenda item added after this check waits for this step and then sees its status
+    const onAgenda = await openAgendaItemOf(em, n.id);
+    if (onAgenda) {
+      throw new DomainError(
+        'CONFLICT',
+        `Không thể ${action}: hồ sơ đang được đưa ra ${onAgenda.council} tại phiên họp ngày ${onAgenda.sessionDate}; chờ kết quả biểu quyết`,
+        { messageKey: 'NOMINATION_BEFORE_COUNCIL', field: field('id'), details: { agendaItemId: onAgenda.itemId } },
+      );
+    }
   }
-  await recordTransition(em, n.id, n.status, to, auth.subject, input.reason);
-  return { n, round, after: await reload(em, n.id) };
+  if (to === 'APPROVED') {
+    const [council] = await rawQuery<{ name: string }[]>(em, 'select name from council where unit_id = ?', [round.scopeUnitId]);
+    if (council) {
+      throw conflict(
+        `Không thể ${action} trực tiếp: đợt khen thưởng của cấp có ${council.name}, hồ sơ được chấp thuận khi Hội đồng biểu quyết thông qua`,
+        'COUNCIL_VOTE_REQUIRED',
+        field('id'),
+      );
+    }
+  }
+  return { n, round, after: await move(em, n, to, auth.subject, input.reason) };
 }
 
 /** SUBMITTED → RECEIVED: the round's level takes the proposal in. */
@@ -547,6 +595,69 @@ export async function markNominationsDecided(em: EntityManager, ids: readonly st
     [ref, `decision:${ref}`, uuidArray(unique)],
   );
   return [...(await loadNominations(em, unique)).values()];
+}
+
+/**
+ * Checks a nomination a council is to vote on, under the nomination's row lock, in this order: it
+ * exists (NOT_FOUND); its round is the council's unit's own (BAD_USER_INPUT NOMINATION_NOT_FOR_COUNCIL:
+ * a level's council advises on that level's awards, which the emulation officers of the round's
+ * scope unit review); it is UNDER_REVIEW (CONFLICT NOMINATION_NOT_UNDER_REVIEW); it is on no open
+ * agenda item of any session (CONFLICT NOMINATION_ALREADY_ON_AGENDA). Returns it with its form's rank.
+ */
+export async function requireNominationForCouncil(
+  em: EntityManager,
+  nominationId: string,
+  councilUnitId: string,
+  at: string[],
+): Promise<{ nomination: NominationRow; formRank: number }> {
+  const n = (await loadNominations(em, [nominationId], true)).get(nominationId);
+  if (!n) throw notFound('Không tìm thấy hồ sơ đề nghị khen thưởng', 'NOMINATION_NOT_FOUND', at);
+  const round = (await findRound(em, n.roundId))!;
+  if (round.scopeUnitId !== councilUnitId) {
+    throw badInput(
+      `Hồ sơ thuộc đợt khen thưởng "${round.name}" của cấp khác; Hội đồng chỉ xét hồ sơ của đợt khen thưởng cấp mình`,
+      'NOMINATION_NOT_FOR_COUNCIL',
+      at,
+    );
+  }
+  if (n.status !== 'UNDER_REVIEW') {
+    throw conflict(
+      `Hồ sơ đang ở trạng thái "${NOMINATION_STATUS_NAMES[n.status]}"; chỉ hồ sơ "${NOMINATION_STATUS_NAMES.UNDER_REVIEW}" mới đưa ra Hội đồng xét`,
+      'NOMINATION_NOT_UNDER_REVIEW',
+      at,
+    );
+  }
+  const onAgenda = await openAgendaItemOf(em, n.id);
+  if (onAgenda) {
+    throw conflict(
+      `Hồ sơ đã có trong chương trình phiên họp ngày ${onAgenda.sessionDate} của ${onAgenda.council}, chưa biểu quyết xong`,
+      'NOMINATION_ALREADY_ON_AGENDA',
+      at,
+    );
+  }
+  const form = (await formsAt(em, [n.formCode], round.decisionDeadline)).get(n.formCode);
+  return { nomination: n, formRank: form?.rank ?? 0 };
+}
+
+/**
+ * The council's vote on a nomination, in the transaction that closes its agenda item: PASSED
+ * approves it, FAILED rejects it (its achievement is free again, and an escalated one's goes back,
+ * as with an officer's rejection), NO_QUORUM leaves it under review for a later session. Recorded as
+ * `actor`'s step (who closed the item) with `reason`. Null for an item on no nomination known here.
+ */
+export async function applyCouncilVote(
+  em: EntityManager,
+  nominationId: string,
+  outcome: Outcome,
+  actor: string,
+  reason: string,
+): Promise<NominationRow | null> {
+  const n = (await loadNominations(em, [nominationId], true)).get(nominationId);
+  if (!n) return null;
+  if (outcome === 'NO_QUORUM') return n;
+  // an open item keeps its nomination under review: the officer's steps wait for the vote
+  if (n.status !== 'UNDER_REVIEW') throw wrongStatus(n, 'ghi kết quả biểu quyết của Hội đồng', ['UNDER_REVIEW']);
+  return move(em, n, outcome === 'PASSED' ? 'APPROVED' : 'REJECTED', actor, reason);
 }
 
 /**
