@@ -22,6 +22,17 @@ import {
 } from './council.domain';
 import { NOMINATION_VOTED } from './council.events';
 import {
+  approveNomination,
+  escalateNomination,
+  markNominationsDecided,
+  receiveNomination,
+  rejectNomination,
+  returnNomination,
+  startNominationReview,
+  submitNomination,
+} from '../nominations/nomination.domain';
+import { loadNominations, nominationTransitionsLoader } from '../nominations/nomination.repository';
+import {
   attendanceBySessionLoader,
   conflictsByItemLoader,
   itemByIdLoader,
@@ -388,6 +399,178 @@ describe('councils, sessions and votes', () => {
         ),
       ),
     ).toEqual({ code: 'BAD_USER_INPUT', messageKey: 'NOT_A_MEMBER' });
+  });
+
+  describe('the vote moves the nomination', () => {
+    const gt50 = { base: 'PRESENT', comparator: 'GT', percent: 50 } as const;
+    const gte90 = { base: 'ALL_MEMBERS', comparator: 'GTE', percent: 90 } as const;
+    const nominationOf = async (id: string) => (await loadNominations(fork(), [id])).get(id)!;
+    const lastTransition = async (id: string) => (await nominationTransitionsLoader(fork()).load(id)).at(-1)!;
+    const plan = (councilId: string, date: string) =>
+      run(admin, (em, a, s) => planCouncilSession(em, a, s, { councilId, date, place: 'Phòng họp số 2' }));
+    const put = (sessionId: string, subjectId: string, secretBallot?: boolean) =>
+      run(admin, (em, a, s) =>
+        addAgendaItem(em, a, s, { sessionId, subjectKind: 'NOMINATION', subjectId, title: 'Xét hồ sơ', secretBallot }),
+      );
+    const liveKeys = async (nominationId: string) =>
+      (
+        await rawQuery<{ n: number }[]>(fork(), 'select count(*)::int as n from nomination_achievement where nomination_id = ? and live', [
+          nominationId,
+        ])
+      )[0]!.n;
+
+    it('takes only a nomination under review of the council’s own round, on no other open item; of two sessions taking one at once, one does', async () => {
+      const x = await council(3, 3, gt50);
+      const later = await plan(x.c.id, '2026-10-05');
+      expect(await refusal(put(later.id, randomUUID()))).toEqual({ code: 'NOT_FOUND', messageKey: 'NOMINATION_NOT_FOUND' });
+      const elsewhere = await unit('COMMUNE', 'Xã Đại Đồng', province);
+      const foreign = await nominationUnderReview(orm, {
+        roundId: await openRound(orm, elsewhere, ['GIAY_KHEN_CHU_TICH_XA']),
+        unitId: elsewhere,
+      });
+      expect(await refusal(put(later.id, foreign.id))).toEqual({ code: 'BAD_USER_INPUT', messageKey: 'NOMINATION_NOT_FOR_COUNCIL' });
+      const sentBack = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+      await run(admin, (em, a, s) =>
+        returnNomination(em, a, s, { id: sentBack.id, expectedVersion: sentBack.version, reason: 'Thiếu báo cáo thành tích' }),
+      );
+      expect(await refusal(put(later.id, sentBack.id))).toEqual({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_UNDER_REVIEW' });
+      // already before the council in the first session, not yet voted on
+      expect(await refusal(put(later.id, x.nomination.id))).toEqual({ code: 'CONFLICT', messageKey: 'NOMINATION_ALREADY_ON_AGENDA' });
+      expect(await itemsBySessionLoader(fork()).load(later.id)).toEqual([]);
+
+      const contested = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+      const third = await plan(x.c.id, '2026-10-12');
+      const results = await Promise.allSettled([put(later.id, contested.id), put(third.id, contested.id)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+      expect((lost.reason as { extensions: { messageKey: string } }).extensions.messageKey).toBe('NOMINATION_ALREADY_ON_AGENDA');
+      const [{ n }] = (await rawQuery<{ n: number }[]>(
+        fork(),
+        `select count(*)::int as n from council_agenda_item where nomination_id = ?`,
+        [contested.id],
+      )) as [{ n: number }];
+      expect(n).toBe(1);
+    });
+
+    it('a Bằng khen is put to a secret ballot unless the item says otherwise; a Giấy khen follows the council', async () => {
+      const x = await council(3, 3, gt50, { formCode: 'BANG_KHEN_CHU_TICH_TINH' });
+      expect(x.item.secretBallot).toBe(true);
+      const giayKhen = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+      const bangKhen = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId, formCode: 'BANG_KHEN_CHU_TICH_TINH' });
+      expect((await put(x.session.id, giayKhen.id)).secretBallot).toBe(false);
+      expect((await put(x.session.id, bangKhen.id, false)).secretBallot).toBe(false);
+    });
+
+    it('while it is before the council the officer can neither approve, reject nor return it; with a council, approval is by its vote only', async () => {
+      const x = await council(3, 3, gt50);
+      const n = x.nomination;
+      const officer = new AuthContext({ subject: 'thi-dua-xa', roles: [{ role: 'EMULATION_OFFICER', unitId: x.unitId }] });
+      const step = { id: n.id, expectedVersion: n.version };
+      const before = { code: 'CONFLICT', messageKey: 'NOMINATION_BEFORE_COUNCIL' };
+      expect(await refusal(run(officer, (em, a, s) => approveNomination(em, a, s, step)))).toEqual(before);
+      expect(await refusal(run(officer, (em, a, s) => rejectNomination(em, a, s, { ...step, reason: 'Không đủ tiêu chuẩn' })))).toEqual(
+        before,
+      );
+      expect(await refusal(run(officer, (em, a, s) => returnNomination(em, a, s, { ...step, reason: 'Bổ sung minh chứng' })))).toEqual(
+        before,
+      );
+      expect(await nominationOf(n.id)).toMatchObject({ status: 'UNDER_REVIEW', version: n.version });
+      expect(await liveKeys(n.id)).toBe(1);
+
+      // on no agenda, still not approved by hand: the unit has a council; a rejection on the way stays possible
+      const other = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+      expect(
+        await refusal(run(officer, (em, a, s) => approveNomination(em, a, s, { id: other.id, expectedVersion: other.version }))),
+      ).toEqual({ code: 'CONFLICT', messageKey: 'COUNCIL_VOTE_REQUIRED' });
+      expect((await nominationOf(other.id)).status).toBe('UNDER_REVIEW');
+      const refused = await run(officer, (em, a, s) =>
+        rejectNomination(em, a, s, { id: other.id, expectedVersion: other.version, reason: 'Đối tượng chuyển đi nơi khác' }),
+      );
+      expect(refused.status).toBe('REJECTED');
+    });
+
+    it('passed: APPROVED in the transaction that closes the item, recorded as the council’s step by whoever closed it', async () => {
+      const x = await council(10, 10, gte90);
+      for (const [k, m] of x.members.entries()) await x.vote(m, k < 9 ? 'APPROVE' : 'REJECT');
+      const secretary = new AuthContext({ subject: 'thu-ky-hoi-dong', roles: [{ role: 'EMULATION_OFFICER', unitId: x.unitId }] });
+      expect((await run(secretary, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id }))).outcome).toBe('PASSED');
+      expect(await nominationOf(x.nomination.id)).toMatchObject({
+        status: 'APPROVED',
+        version: x.nomination.version + 1,
+        updatedBy: 'thu-ky-hoi-dong',
+      });
+      const t = await lastTransition(x.nomination.id);
+      expect(t).toMatchObject({ fromStatus: 'UNDER_REVIEW', toStatus: 'APPROVED', by: 'thu-ky-hoi-dong' });
+      expect(t.reason).toContain('Hội đồng Thi đua – Khen thưởng xã, phiên họp ngày 20/09/2026 tại Hội trường UBND xã: được thông qua');
+      expect(t.reason).toContain('đồng ý 9, không đồng ý 1, không biểu quyết 0 trên 10 thành viên');
+      // approved, it can be decided; it is no longer before the council
+      const [decided] = await fork().transactional((tx) => markNominationsDecided(tx as EntityManager, [x.nomination.id], '31/QĐ-UBND'));
+      expect(decided!.status).toBe('DECIDED');
+    });
+
+    it('failed: REJECTED naming the session and the tally, its achievement free for a new nomination', async () => {
+      const x = await council(10, 10, gte90);
+      const same = { roundId: x.roundId, unitId: x.unitId, nomineeId: x.nomination.nomineeId };
+      expect(await refusal(nominationUnderReview(orm, same))).toEqual({ code: 'CONFLICT', messageKey: 'ACHIEVEMENT_ALREADY_NOMINATED' });
+      for (const [k, m] of x.members.entries()) await x.vote(m, k < 8 ? 'APPROVE' : 'REJECT');
+      expect((await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id }))).outcome).toBe('FAILED');
+      const after = await nominationOf(x.nomination.id);
+      expect(after.status).toBe('REJECTED');
+      expect(after.rejectionReason).toContain('phiên họp ngày 20/09/2026');
+      expect(after.rejectionReason).toContain('không được thông qua — đồng ý 8, không đồng ý 2, không biểu quyết 0 trên 10 thành viên');
+      expect(after.rejectionReason).toContain('≥ 90 % tổng số thành viên hội đồng');
+      expect(await lastTransition(x.nomination.id)).toMatchObject({ fromStatus: 'UNDER_REVIEW', toStatus: 'REJECTED', by: 'admin' });
+      expect(await liveKeys(x.nomination.id)).toBe(0);
+      expect((await nominationUnderReview(orm, same)).status).toBe('UNDER_REVIEW');
+    });
+
+    it('no quorum: still under review and unchanged, it goes on a later session, whose closing approves it', async () => {
+      const x = await council(6, 2, gt50, { quorum: { numerator: 2, denominator: 3 } });
+      for (const m of x.members.slice(0, 2)) await x.vote(m, 'APPROVE');
+      expect((await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id }))).outcome).toBe('NO_QUORUM');
+      expect(await nominationOf(x.nomination.id)).toMatchObject({ status: 'UNDER_REVIEW', version: x.nomination.version });
+      expect(await lastTransition(x.nomination.id)).toMatchObject({ toStatus: 'UNDER_REVIEW' });
+
+      const later = await plan(x.c.id, '2026-10-05');
+      const again = await put(later.id, x.nomination.id);
+      await run(admin, (em, a, s) => openCouncilSession(em, a, s, { sessionId: later.id, presentMemberIds: x.members.map((m) => m.id) }));
+      for (const m of x.members.slice(0, 4)) await x.vote(m, 'APPROVE', again.id);
+      // the item is still open when the session closes: closing the session counts it and moves the nomination
+      await run(admin, (em, a, s) => closeCouncilSession(em, a, s, { sessionId: later.id }));
+      expect((await nominationOf(x.nomination.id)).status).toBe('APPROVED');
+      expect((await lastTransition(x.nomination.id)).reason).toContain('phiên họp ngày 05/10/2026');
+    });
+
+    it('failed on an escalated nomination: its achievement goes back to the approved proposal below, as with an officer’s rejection', async () => {
+      const provinceUnit = await unit('PROVINCE', 'Tỉnh Hưng Yên', null);
+      const communeUnit = await unit('COMMUNE', 'Xã Phụng Công', provinceUnit);
+      const x = await council(3, 3, gt50, { unitId: provinceUnit });
+      // the commune has no council: its officer approves by hand
+      const low = await nominationUnderReview(orm, {
+        roundId: await openRound(orm, communeUnit, ['GIAY_KHEN_CHU_TICH_XA']),
+        unitId: communeUnit,
+      });
+      const ok = await run(admin, (em, a, s) => approveNomination(em, a, s, { id: low.id, expectedVersion: low.version }));
+      let up = await run(admin, (em, a, s) =>
+        escalateNomination(em, a, s, { id: ok.id, expectedVersion: ok.version, roundId: x.roundId, formCode: 'BANG_KHEN_CHU_TICH_TINH' }),
+      );
+      for (const step of [submitNomination, receiveNomination, startNominationReview]) {
+        const at = up;
+        up = await run(admin, (em, a, s) => step(em, a, s, { id: at.id, expectedVersion: at.version }));
+      }
+      const item = await put(x.session.id, up.id);
+      expect(item.secretBallot).toBe(true);
+      for (const m of x.members) await x.vote(m, 'REJECT', item.id);
+      expect((await run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: item.id }))).outcome).toBe('FAILED');
+      expect((await nominationOf(up.id)).status).toBe('REJECTED');
+      const holders = await rawQuery<{ nominationId: string }[]>(
+        fork(),
+        `select a.nomination_id as "nominationId" from nomination_achievement a where a.live and a.achievement_key in
+           (select achievement_key from nomination_achievement where nomination_id = ?)`,
+        [up.id],
+      );
+      expect(holders).toEqual([{ nominationId: low.id }]);
+    });
   });
 
   it('lists are batched: the agendas, attendance, members, votes and conflicts of many sessions in one statement each', async () => {
