@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
-import { collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { adminToken, collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
 import { replicated } from '../support/recognition';
 
 /**
@@ -9,7 +9,10 @@ import { replicated } from '../support/recognition';
  * whose votes nobody can read while its tally is public, a second vote and a non-member refused, a
  * manager outside the commune refused, minutes with the tallies; another commune's council deciding
  * by > 50 % of those present, where a conflicted member's vote is left out; and the nominations'
- * voted events on xhht.awards.events, without voters.
+ * voted events on xhht.awards.events, without voters. The items are real nominations of each
+ * commune's round, under review: while before the council the officer cannot approve them, and
+ * closing an item moves its nomination — nine of ten (exactly the threshold) approves it, eight
+ * reject it with the session and tally as the reason.
  */
 
 const TOPIC = 'xhht.awards.events';
@@ -39,6 +42,15 @@ const UNIT_COUNCIL = `query U($id: ID!) {
 }`;
 const COUNCIL = `query K($id: ID!) { council(id: $id) { id name } }`;
 const REGISTER_INITIATIVE = `mutation R($input: RegisterInitiativeInput!) { registerInitiative(input: $input) { initiative { id } } }`;
+const REGISTER_HOUSEHOLD = `mutation H($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id } } }`;
+const CREATE_ROUND = `mutation C($input: CreateAwardRoundInput!) { createAwardRound(input: $input) { round { id } } }`;
+const OPEN_ROUND = `mutation O($id: ID!) { openAwardRound(id: $id) { round { id status } } }`;
+const CREATE_NOMINATION = `mutation N($input: CreateNominationInput!) { createNomination(input: $input) { nomination { id version status } } }`;
+const nominationStep = (name: string, input = 'NominationStepInput') =>
+  `mutation S($input: ${input}!) { ${name}(input: $input) { nomination { id version status } } }`;
+const NOMINATION = `query N($id: ID!) {
+  nomination(id: $id) { id status version rejectionReason transitions { fromStatus toStatus reason by } }
+}`;
 
 const ok = async (query: string, input: Record<string, unknown>, token: string) => {
   const res = await gql(query, { input }, { token });
@@ -61,6 +73,58 @@ const councilRows = async (unitId: string) =>
     [unitId],
   );
 
+/** A household of the unit, in awards' replica. */
+async function household(unitId: string): Promise<string> {
+  const id = (await ok(REGISTER_HOUSEHOLD, { unitId, code: uniqueCode(), headName: 'Nguyễn Văn Tâm' }, await adminToken())).household.id;
+  await replicated('participant_replica', [id], 'awards');
+  return id as string;
+}
+
+/** The unit's OPEN round for the commune chair's certificate, by its emulation officer. */
+async function giayKhenRound(unitId: string, token: string): Promise<string> {
+  const round = (
+    await ok(
+      CREATE_ROUND,
+      {
+        scopeUnitId: unitId,
+        kind: 'ANNUAL',
+        year: 2026,
+        name: 'Khen thưởng Tuần lễ hưởng ứng học tập suốt đời năm 2026',
+        nominationDeadline: '2026-12-20',
+        decisionDeadline: '2026-12-28',
+        forms: [{ formCode: 'GIAY_KHEN_CHU_TICH_XA' }],
+      },
+      token,
+    )
+  ).round;
+  expect((await gql(OPEN_ROUND, { id: round.id }, { token })).errors).toBeUndefined();
+  return round.id as string;
+}
+
+/** A household of the unit nominated in the round, submitted, received and under review, all by the unit's emulation officer. */
+async function underReview(roundId: string, unitId: string, token: string, text: string): Promise<{ id: string; version: number }> {
+  let n = (
+    await ok(
+      CREATE_NOMINATION,
+      {
+        roundId,
+        formCode: 'GIAY_KHEN_CHU_TICH_XA',
+        nomineeKind: 'HOUSEHOLD',
+        nomineeId: await household(unitId),
+        proposingUnitId: unitId,
+        summary: 'Gia đình tiêu biểu trong phong trào xây dựng xã hội học tập',
+        achievement: { free: { kind: 'Thành tích phong trào', year: 2025, text } },
+      },
+      token,
+    )
+  ).nomination;
+  for (const name of ['submitNomination', 'receiveNomination', 'startNominationReview']) {
+    n = (await ok(nominationStep(name), { id: n.id, expectedVersion: n.version }, token)).nomination;
+  }
+  expect(n.status).toBe('UNDER_REVIEW');
+  return n;
+}
+
 interface VotedEvent {
   type: string;
   subject: string;
@@ -76,7 +140,7 @@ afterAll(async () => {
 });
 
 describe('councils, sessions and votes, through the gateway', () => {
-  it('a council of ten at ≥ 90 % of all members, a secret ballot, refusals, minutes, and a > 50 %-of-present council with a conflict', async () => {
+  it('a council of ten at ≥ 90 % of all members moving its nominations, a secret ballot, refusals, minutes, and a > 50 %-of-present council with a conflict', async () => {
     const { province } = await createProvince('Việt Nam (hội đồng thi đua)', 'Tỉnh Bắc Ninh');
     const commune = (name: string) =>
       createUnit({ code: uniqueCode(), name, kind: 'COMMUNE', parentId: province.id, validFrom: '2025-07-01' });
@@ -154,8 +218,16 @@ describe('councils, sessions and votes, through the gateway', () => {
 
     const session = (await ok(PLAN, { councilId: council.id, date: '2026-09-25', place: 'Hội trường UBND xã Tam Đa' }, officer)).session;
     expect(session).toMatchObject({ status: 'PLANNED', statusName: 'Dự kiến' });
-    const nominationA = randomUUID();
-    const nominationB = randomUUID();
+    const roundTamDa = await giayKhenRound(tamDa.id, officer);
+    const nominationA = (await underReview(roundTamDa, tamDa.id, officer, 'Gia đình học tập tiêu biểu thôn Đông')).id;
+    const nominationB = (await underReview(roundTamDa, tamDa.id, officer, 'Gia đình khuyến học thôn Tây')).id;
+    expect(
+      await refused(
+        ADD_ITEM,
+        { input: { sessionId: session.id, subjectKind: 'NOMINATION', subjectId: randomUUID(), title: 'Không có' } },
+        officer,
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND', messageKey: 'NOMINATION_NOT_FOUND' });
     const itemA = (
       await ok(
         ADD_ITEM,
@@ -177,6 +249,18 @@ describe('councils, sessions and votes, through the gateway', () => {
         officer,
       ),
     ).toMatchObject({ code: 'NOT_FOUND', messageKey: 'INITIATIVE_NOT_FOUND' });
+    // on the agenda: not a second time, and not approved by the officer ahead of the vote
+    expect(
+      await refused(
+        ADD_ITEM,
+        { input: { sessionId: session.id, subjectKind: 'NOMINATION', subjectId: nominationA, title: 'Lần hai' } },
+        officer,
+      ),
+    ).toMatchObject({ code: 'CONFLICT', messageKey: 'NOMINATION_ALREADY_ON_AGENDA' });
+    const pending = (await gql(NOMINATION, { id: nominationA }, { token: officer })).data!.nomination;
+    expect(
+      await refused(nominationStep('approveNomination'), { input: { id: nominationA, expectedVersion: pending.version } }, officer),
+    ).toMatchObject({ code: 'CONFLICT', messageKey: 'NOMINATION_BEFORE_COUNCIL' });
     const initiative = (
       await ok(
         REGISTER_INITIATIVE,
@@ -264,10 +348,23 @@ describe('councils, sessions and votes, through the gateway', () => {
       outcomeName: 'Được thông qua',
       tally: { members: 10, present: 10, conflicted: 0, base: 10, approve: 9, reject: 1, abstain: 0, excluded: 0, quorumMet: true },
     });
+    // nine of ten is exactly ≥ 90 %: the nomination is approved by the council, as the step of whoever closed the item
+    const approved = (await gql(NOMINATION, { id: nominationA }, { token: officer })).data!.nomination;
+    expect(approved).toMatchObject({ status: 'APPROVED', version: pending.version + 1 });
+    expect(approved.transitions.at(-1)).toMatchObject({ fromStatus: 'UNDER_REVIEW', toStatus: 'APPROVED', by: 'thi-dua-tam-da' });
+    expect(approved.transitions.at(-1).reason).toBe(
+      'Hội đồng Thi đua – Khen thưởng xã Tam Đa, phiên họp ngày 25/09/2026 tại Hội trường UBND xã Tam Đa: được thông qua — ' +
+        'đồng ý 9, không đồng ý 1, không biểu quyết 0 trên 10 thành viên (thông qua khi số phiếu đồng ý ≥ 90 % tổng số thành viên hội đồng)',
+    );
     const closed = (await ok(CLOSE_SESSION, { sessionId: session.id }, officer)).session;
     expect(closed.status).toBe('CLOSED');
     const [, b, c] = closed.agenda;
     expect(b).toMatchObject({ outcome: 'FAILED', tally: { base: 10, approve: 8, reject: 2 } });
+    // eight of ten is below: closing the session rejected the nomination of the item still open
+    const rejected = (await gql(NOMINATION, { id: nominationB }, { token: officer })).data!.nomination;
+    expect(rejected.status).toBe('REJECTED');
+    expect(rejected.rejectionReason).toContain('phiên họp ngày 25/09/2026');
+    expect(rejected.rejectionReason).toContain('không được thông qua — đồng ý 8, không đồng ý 2, không biểu quyết 0 trên 10 thành viên');
     // the secret item's tally is public; its votes are not
     expect(c).toMatchObject({ outcome: 'FAILED', secretBallot: true, votes: null, tally: { approve: 7, reject: 0, abstain: 3, base: 10 } });
     const minutes: string = closed.minutes;
@@ -314,7 +411,9 @@ describe('councils, sessions and votes, through the gateway', () => {
       m2.push({ id: m.id, token: await tokenFor([{ role: 'COUNCIL_MEMBER', unitId: yenPhu.id }], subject) });
     }
     const s2 = (await ok(PLAN, { councilId: council2.id, date: '2026-09-26', place: 'Nhà văn hóa xã Yên Phụ' }, yenPhuOfficer)).session;
-    const nominationC = randomUUID();
+    const nominationC = (
+      await underReview(await giayKhenRound(yenPhu.id, yenPhuOfficer), yenPhu.id, yenPhuOfficer, 'Gia đình bà Lý Thị Nga học tập suốt đời')
+    ).id;
     const item2 = (
       await ok(
         ADD_ITEM,
@@ -349,6 +448,7 @@ describe('councils, sessions and votes, through the gateway', () => {
       { member: { displayName: 'Thành viên Yên Phụ 5' }, reason: 'Là con của người được đề nghị' },
       { member: { displayName: 'Thành viên Yên Phụ 4' }, reason: 'Cùng tổ dân phố, có quan hệ họ hàng' },
     ]);
+    expect((await gql(NOMINATION, { id: nominationC }, { token: yenPhuOfficer })).data!.nomination).toMatchObject({ status: 'APPROVED' });
     const minutes2: string = (await ok(CLOSE_SESSION, { sessionId: s2.id }, yenPhuOfficer)).session.minutes;
     expect(minutes2).toContain(
       'Xung đột lợi ích: Thành viên Yên Phụ 5 — Là con của người được đề nghị; Thành viên Yên Phụ 4 — Cùng tổ dân phố',
