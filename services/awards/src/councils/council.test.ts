@@ -508,6 +508,23 @@ describe('councils, sessions and votes', () => {
       expect(decided!.status).toBe('DECIDED');
     });
 
+    it('the item closes with its nomination or not at all: a nomination that cannot move keeps the item open and sends no event', async () => {
+      const x = await council(3, 3, gt50);
+      for (const m of x.members) await x.vote(m, 'APPROVE');
+      // a state the checks never let arise, written behind their back to make the move fail
+      await rawQuery(fork(), `update nomination set status = 'RETURNED' where id = ?`, [x.nomination.id]);
+      expect(await refusal(run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id })))).toEqual({
+        code: 'CONFLICT',
+        messageKey: 'WRONG_NOMINATION_STATUS',
+      });
+      expect(await itemByIdLoader(fork()).load(x.item.id)).toMatchObject({ status: 'OPEN', outcome: null, tally: null });
+      const sent = await rawQuery<unknown[]>(fork(), 'select 1 from outbox where event_type = ? and message_key = ?', [
+        NOMINATION_VOTED,
+        x.nomination.id,
+      ]);
+      expect(sent).toEqual([]);
+    });
+
     it('failed: REJECTED naming the session and the tally, its achievement free for a new nomination', async () => {
       const x = await council(10, 10, gte90);
       const same = { roundId: x.roundId, unitId: x.unitId, nomineeId: x.nomination.nomineeId };

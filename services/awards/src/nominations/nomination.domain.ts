@@ -545,7 +545,10 @@ export const startNominationReview = async (
   events: [],
 });
 
-/** UNDER_REVIEW → APPROVED: proposed for a decision. */
+/**
+ * UNDER_REVIEW → APPROVED: proposed for a decision. By hand only where the round's unit has no
+ * council (its vote approves, applyCouncilVote) and not while the nomination is before one.
+ */
 export const approveNomination = async (em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationStepInput): Result => ({
   result: (await step(em, auth, scope, input, 'chấp thuận hồ sơ', ['UNDER_REVIEW'], 'APPROVED')).after,
   events: [],
