@@ -19,6 +19,7 @@ export const PUBLIC_ROUTES: Record<string, { subgraph: string; method: 'POST' }>
 export const AUTHENTICATED_STREAM_ROUTES: Record<string, { subgraph: string; methods: readonly ('GET' | 'POST')[] }> = {
   '/files/evidence': { subgraph: 'recognition', methods: ['GET', 'POST'] },
   '/exports': { subgraph: 'reporting', methods: ['GET'] },
+  '/certificates': { subgraph: 'awards', methods: ['GET'] },
 };
 
 /** The authenticated stream route serving `path` (its own path or one below it). */

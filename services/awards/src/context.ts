@@ -38,6 +38,15 @@ import {
   nominationTransitionsLoader,
 } from './nominations/nomination.repository';
 import { disciplinesOfSubjectsLoader } from './nominations/discipline.domain';
+import {
+  awardByIdLoader,
+  awardByNominationLoader,
+  awardsByDecisionLoader,
+  awardsByNomineeLoader,
+  decisionByIdLoader,
+  decisionsByRoundLoader,
+  unitAwardsLoader,
+} from './decisions/award-decision.repository';
 
 export const createLoaders = (em: EntityManager) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
@@ -74,6 +83,13 @@ export const createLoaders = (em: EntityManager) => ({
   nominationsByParty: nominationsByPartyLoader(em),
   nominationTransitions: nominationTransitionsLoader(em),
   disciplinesOfSubjects: disciplinesOfSubjectsLoader(em),
+  decisionById: decisionByIdLoader(em),
+  decisionsByRound: decisionsByRoundLoader(em),
+  awardById: awardByIdLoader(em),
+  awardsByDecision: awardsByDecisionLoader(em),
+  awardByNomination: awardByNominationLoader(em),
+  awardsByNominee: awardsByNomineeLoader(em),
+  unitAwards: unitAwardsLoader(em),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

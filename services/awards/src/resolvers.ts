@@ -8,6 +8,7 @@ import { fundResolvers } from './funds/fund.resolvers';
 import { nominationResolvers } from './nominations/nominations.resolvers';
 import { roundKindResolvers } from './rounds/round-kinds';
 import { councilResolvers } from './councils/councils.resolvers';
+import { awardDecisionResolvers } from './decisions/award-decisions.resolvers';
 
 export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<GraphQLResolverMap<AwardsContext>>(
   { Date: DateScalar as unknown as GraphQLResolverMap<AwardsContext>[string] },
@@ -18,4 +19,5 @@ export const resolvers: GraphQLResolverMap<AwardsContext> = mergeResolverMaps<Gr
   fundResolvers,
   councilResolvers,
   nominationResolvers,
+  awardDecisionResolvers,
 );

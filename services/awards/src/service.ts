@@ -11,6 +11,7 @@ import { migrations } from './migrations';
 import { recognitionReplicaHandlers } from './recognitions/recognition-replica';
 import { resolvers } from './resolvers';
 import { targetsReplicaHandlers } from './targets/targets-replica';
+import { certificateRoutes } from './certificates/certificate-route';
 
 /** The awards subgraph: award forms, rounds, nominations, councils, decisions and funds. Keeps its own replica of the hierarchy and the participants (nominees) from org's events, and of the recognitions from recognition's. */
 export const awardsService: ServiceDefinition<AwardsLoaders> = {
@@ -20,6 +21,8 @@ export const awardsService: ServiceDefinition<AwardsLoaders> = {
   entities: [AdminUnitReplicaSchema],
   migrations,
   createLoaders,
+  // certificate PDFs, through the gateway with the caller's token
+  routes: () => certificateRoutes(),
   consumers: [
     {
       // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives

@@ -7,6 +7,7 @@ import { Migration20261221000000Initiatives } from './Migration20261221000000Ini
 import { Migration20261222000000StudyPromotionFunds } from './Migration20261222000000StudyPromotionFunds';
 import { Migration20261223000000Nominations } from './Migration20261223000000Nominations';
 import { Migration20261224000000Councils } from './Migration20261224000000Councils';
+import { Migration20261225000000AwardDecisions } from './Migration20261225000000AwardDecisions';
 import { Migration20261226000000TargetsResults } from './Migration20261226000000TargetsResults';
 
 export const migrations: MigrationObject[] = [
@@ -19,5 +20,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261222000000StudyPromotionFunds', class: Migration20261222000000StudyPromotionFunds },
   { name: 'Migration20261223000000Nominations', class: Migration20261223000000Nominations },
   { name: 'Migration20261224000000Councils', class: Migration20261224000000Councils },
+  { name: 'Migration20261225000000AwardDecisions', class: Migration20261225000000AwardDecisions },
   { name: 'Migration20261226000000TargetsResults', class: Migration20261226000000TargetsResults },
 ];
