@@ -94,7 +94,7 @@ describe('a whole award round, from nomination to certificate, through the gatew
       expect(res.errors).toBeUndefined();
       households.push(res.data!.registerHousehold.household.id);
     }
-    const [h1, h2] = households as [string, string];
+    const [h1] = households as [string, string];
     const proposer = await tokenFor([{ role: 'COMMUNE_OFFICER', unitId: commune.id }], 'can-bo-gia-vien');
     const communeEmulation = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: commune.id }], 'thi-dua-gia-vien');
     const provinceOfficer = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: province.id }], 'thi-dua-ninh-binh');
