@@ -2241,6 +2241,78 @@ export interface ReportingTargetSetV1Data {
   setBy: string;
 }
 
+/**
+ * A unit's year was judged against the targets its plans set it, when its annual report for that year was accepted; a later accepted annual report for the same year judges it again with a higher version (keep the highest). Subject: the unit id. Topic: xhht.reporting.events.
+ */
+export interface ReportingTargetsJudgedV1Data {
+  /**
+   * The administrative unit judged
+   */
+  unitId: string;
+  year: number;
+  /**
+   * MET: every indicator with a target met it; NOT_MET: at least one did not; NO_TARGETS: no plan set the unit a target for the year (not met)
+   */
+  outcome: "MET" | "NOT_MET" | "NO_TARGETS";
+  /**
+   * outcome is MET
+   */
+  met: boolean;
+  /**
+   * Every indicator with a target for the year (none when NO_TARGETS)
+   */
+  indicators: {
+    indicator:
+      | "LEARNING_FAMILY_RATE"
+      | "LEARNING_CLAN_RATE"
+      | "LEARNING_COMMUNITY_RATE"
+      | "LEARNING_UNIT_RATE"
+      | "LEARNING_CITIZEN_RATE_ADULTS"
+      | "LEARNING_CITIZEN_RATE_WORKERS"
+      | "LEARNING_CITIZEN_RATE_STAFF";
+    numerator: number;
+    denominator: number;
+    /**
+     * Achieved (%), 2 decimals; null when there is nothing to count
+     */
+    rate: number | null;
+    /**
+     * The figure required this year (%): the year's own target, or in a year between milestones the point on the straight line to the next one
+     */
+    target: number;
+    /**
+     * The plan target (%) it comes from
+     */
+    planTarget: number;
+    /**
+     * That plan target's year: the year itself, or the next milestone
+     */
+    targetYear: number;
+    status: "ACHIEVED" | "ON_TRACK" | "BEHIND" | "NO_DATA";
+    /**
+     * ACHIEVED, or ON_TRACK in a year between milestones; NO_DATA is not met
+     */
+    met: boolean;
+  }[];
+  /**
+   * The day (Vietnam) the figures were counted as of: titles revoked by then do not count
+   */
+  asOf: string;
+  judgedAt: string;
+  /**
+   * Counts the judgements of this unit's year; a consumer keeps the highest
+   */
+  version: number;
+  trigger: {
+    /**
+     * The unit's annual report for the year was accepted
+     */
+    kind: "ANNUAL_REPORT_ACCEPTED";
+    requestId: string;
+    submissionId: string;
+  };
+}
+
 export interface EventDataByType {
   'vn.xhht.awards.award.decided.v1': AwardsAwardDecidedV1Data;
   'vn.xhht.awards.award.revoked.v1': AwardsAwardRevokedV1Data;
@@ -2285,4 +2357,5 @@ export interface EventDataByType {
   'vn.xhht.reporting.report.returned.v1': ReportingReportReturnedV1Data;
   'vn.xhht.reporting.report.submitted.v1': ReportingReportSubmittedV1Data;
   'vn.xhht.reporting.target.set.v1': ReportingTargetSetV1Data;
+  'vn.xhht.reporting.targets.judged.v1': ReportingTargetsJudgedV1Data;
 }

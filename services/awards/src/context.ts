@@ -48,9 +48,9 @@ import {
   unitAwardsLoader,
 } from './decisions/award-decision.repository';
 
-export const createLoaders = (em: EntityManager) => ({
+export const createLoaders = (em: EntityManager, scope = new ReplicaScope(em)) => ({
   /** Scope questions answered from the hierarchy replica, cached for the request. */
-  scope: new ReplicaScope(em),
+  scope,
   initiativeById: initiativeByIdLoader(em),
   initiativeAuthors: authorsByInitiativeLoader(em),
   initiativeTransitions: transitionsByInitiativeLoader(em),
@@ -89,7 +89,7 @@ export const createLoaders = (em: EntityManager) => ({
   awardsByDecision: awardsByDecisionLoader(em),
   awardByNomination: awardByNominationLoader(em),
   awardsByNominee: awardsByNomineeLoader(em),
-  unitAwards: unitAwardsLoader(em),
+  unitAwards: unitAwardsLoader(em, scope),
 });
 export type AwardsLoaders = ReturnType<typeof createLoaders>;
 export type AwardsContext = ServiceContext<AwardsLoaders>;

@@ -10,6 +10,7 @@ import { createLoaders, type AwardsLoaders } from './context';
 import { migrations } from './migrations';
 import { recognitionReplicaHandlers } from './recognitions/recognition-replica';
 import { resolvers } from './resolvers';
+import { targetsReplicaHandlers } from './targets/targets-replica';
 import { certificateRoutes } from './certificates/certificate-route';
 
 /** The awards subgraph: award forms, rounds, nominations, councils, decisions and funds. Keeps its own replica of the hierarchy and the participants (nominees) from org's events, and of the recognitions from recognition's. */
@@ -31,5 +32,7 @@ export const awardsService: ServiceDefinition<AwardsLoaders> = {
     },
     // recognitions, for eligibility: a title held, for how many years, at which level
     { groupId: 'xhht.awards.recognitions', topics: [eventTopic('recognition')], handlers: recognitionReplicaHandlers },
+    // each unit's year judged against its targets, for eligibility: met its targets for the year
+    { groupId: 'xhht.awards.progress', topics: [eventTopic('reporting')], handlers: targetsReplicaHandlers },
   ],
 };

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery, uuidArray } from '@xhht/infra';
+import { rawQuery, todayInVietnam, uuidArray, type ReplicaScope } from '@xhht/infra';
 import type { NomineeKind } from '../rounds/eligibility-rules';
 
 export interface AwardDecisionRow {
@@ -138,35 +138,49 @@ export const awardsByNomineeLoader = (em: EntityManager) =>
     return ids.map((id) => rows.filter((r) => r.nomineeId === id));
   });
 
-/** One page of a unit's awards: to the unit itself, or (area) to anyone whose unit is in `unitIds`. */
+/** One page of a unit's awards: to the unit itself, or (area) to anyone whose unit is in its area today. */
 export interface UnitAwardsKey {
-  unitIds: string[];
+  unitId: string;
+  area: boolean;
   year: number | null;
   limit: number;
   offset: number;
 }
 
 /**
- * Pages of awards by the awardees' units, newest decision first; every page of a batch in one
- * statement (a lateral page per key), with each key's total.
+ * Pages of awards by the awardees' units, newest decision first. A batch takes its areas in one
+ * statement (`subtreesOf`) and every page in another (a lateral page per key, with its total).
  */
-export const unitAwardsLoader = (em: EntityManager) =>
+export const unitAwardsLoader = (em: EntityManager, scope: ReplicaScope) =>
   new DataLoader<UnitAwardsKey, { total: number; rows: AwardRow[] }, string>(
     async (keys) => {
+      // the area as it is today, with the units merged into it: awards stay with the successor
+      const areas = await scope.subtreesOf([...new Set(keys.filter((k) => k.area).map((k) => k.unitId))], todayInVietnam());
+      const pages = keys.map((key, i) => ({
+        i,
+        unit: key.unitId,
+        units: key.area ? (areas.get(key.unitId) ?? []) : [],
+        year: key.year,
+        lim: key.limit,
+        off: key.offset,
+      }));
       const rows = await rawQuery<(AwardRow & { k: number; total: number })[]>(
         em,
-        `select k.i as k, t.total, p.* from jsonb_to_recordset(?::jsonb) as k(i int, units uuid[], year int, lim int, off int)
+        `select k.i as k, t.total, p.* from jsonb_to_recordset(?::jsonb) as k(i int, unit uuid, units uuid[], year int, lim int, off int)
          cross join lateral (
-           select count(*)::int as total from award a where a.nominee_unit_id = any(k.units) and (k.year is null or a.year = k.year)
+           select count(*)::int as total from award a
+           where (a.nominee_unit_id = any(k.units) or (a.nominee_kind = 'ADMIN_UNIT' and a.nominee_id = k.unit))
+             and (k.year is null or a.year = k.year)
          ) t
          left join lateral (
            select ${AWARD_COLUMNS}
            from award a join award_decision d on d.id = a.decision_id
-           where a.nominee_unit_id = any(k.units) and (k.year is null or a.year = k.year)
+           where (a.nominee_unit_id = any(k.units) or (a.nominee_kind = 'ADMIN_UNIT' and a.nominee_id = k.unit))
+             and (k.year is null or a.year = k.year)
            order by d.decided_on desc, a.decision_id, a.position
            limit k.lim offset k.off
          ) p on true`,
-        [JSON.stringify(keys.map((key, i) => ({ i, units: key.unitIds, year: key.year, lim: key.limit, off: key.offset })))],
+        [JSON.stringify(pages)],
       );
       return keys.map((key, i) => {
         const own = rows.filter((r) => r.k === i);

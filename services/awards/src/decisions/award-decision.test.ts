@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuthContext, applyParticipantEvents, newEvent, rawQuery, todayInVietnam, type MikroORM } from '@xhht/infra';
+import { AuthContext, applyParticipantEvents, newEvent, rawQuery, ReplicaScope, todayInVietnam, type MikroORM } from '@xhht/infra';
 import { awardsTestOrm, refusalOf, replicaUnit, transactAs } from '../../../../test/support/awards';
 import { initiativeInput, recognisedInitiative, seedArea } from '../../../../test/support/initiatives';
 import { loadInitiatives } from '../initiatives/initiative.repository';
@@ -321,15 +321,26 @@ describe('award decisions', () => {
     const roundId = await openRound(area.province, [{ formCode: 'BANG_KHEN_CHU_TICH_TINH' }]);
     const ns = [await approved({ roundId, nomineeId: await household() }), await approved({ roundId, nomineeId: await household() })];
     const nb = await approved({ roundId, nomineeId: await household(area.communeB), proposingUnitId: area.communeB });
-    await issue(provinceOfficer, decision({ roundId, awardees: [...ns, nb].map((n, i) => ({ nominationId: n.id, name: `Hộ ${i}` })) }));
+    // the commune itself, a collective: its name and the unit above come from the hierarchy replica
+    const nu = await approved({ roundId, nomineeId: area.communeB, nomineeKind: 'ADMIN_UNIT', proposingUnitId: area.province });
+    await issue(
+      provinceOfficer,
+      decision({
+        roundId,
+        awardees: [...[...ns, nb].map((n, i) => ({ nominationId: n.id, name: `Hộ ${i}` })), { nominationId: nu.id }],
+      }),
+    );
     const year = Number(today.slice(0, 4));
-    const loader = unitAwardsLoader(fork());
-    const [a, b, firstPage, secondPage, none] = await Promise.all([
-      loader.load({ unitIds: [area.communeA], year, limit: 50, offset: 0 }),
-      loader.load({ unitIds: [area.communeB], year, limit: 50, offset: 0 }),
-      loader.load({ unitIds: [area.communeA, area.communeB], year, limit: 2, offset: 0 }),
-      loader.load({ unitIds: [area.communeA, area.communeB], year, limit: 2, offset: 2 }),
-      loader.load({ unitIds: [area.communeA], year: year - 5, limit: 50, offset: 0 }),
+    const em = fork();
+    const loader = unitAwardsLoader(em, new ReplicaScope(em));
+    const [a, b, firstPage, secondPage, none, own, ownB] = await Promise.all([
+      loader.load({ unitId: area.communeA, area: true, year, limit: 50, offset: 0 }),
+      loader.load({ unitId: area.communeB, area: true, year, limit: 50, offset: 0 }),
+      loader.load({ unitId: area.province, area: true, year, limit: 2, offset: 0 }),
+      loader.load({ unitId: area.province, area: true, year, limit: 2, offset: 2 }),
+      loader.load({ unitId: area.communeA, area: true, year: year - 5, limit: 50, offset: 0 }),
+      loader.load({ unitId: area.communeA, area: false, year, limit: 50, offset: 0 }),
+      loader.load({ unitId: area.communeB, area: false, year, limit: 50, offset: 0 }),
     ]);
     expect(b.rows.map((r) => r.nominationId)).toContain(nb.id);
     expect(a.rows.map((r) => r.nominationId)).toEqual(expect.arrayContaining(ns.map((n) => n.id)));
@@ -338,5 +349,10 @@ describe('award decisions', () => {
     expect(firstPage.rows).toHaveLength(2);
     expect(secondPage.rows.map((r) => r.id)).not.toContain(firstPage.rows[0]!.id);
     expect(none).toEqual({ total: 0, rows: [] });
+    // UNIT: the awards to the commune itself, not to those registered in it
+    expect(own).toEqual({ total: 0, rows: [] });
+    expect(ownB.total).toBe(1);
+    expect(ownB.rows[0]).toMatchObject({ nominationId: nu.id, awardeeName: 'Xã Hữu Lũng', awardeeDetail: 'Tỉnh Lạng Sơn' });
+    expect(b.rows.map((r) => r.nominationId)).toContain(nu.id);
   });
 });

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { badInput, connection, isUuid, pageWindow, parseInput, todayInVietnam } from '@xhht/infra';
+import { badInput, connection, isUuid, pageWindow, parseInput } from '@xhht/infra';
 import type { AwardsContext } from '../context';
 import { CERTIFICATES_ROUTE } from '../certificates/certificate-route';
 import { formKey } from '../forms/award-form.repository';
@@ -83,9 +83,7 @@ export const awardDecisionResolvers: GraphQLResolverMap<AwardsContext> = {
         throw badInput(`Năm ${args.year} không hợp lệ (2000–2100)`, 'YEAR_OUT_OF_RANGE', ['year']);
       }
       if (!isUuid(u.id)) return connection([], 0, offset);
-      // the area as it is today, with the units merged into it: awards stay with the successor
-      const unitIds = args.scope === 'AREA' ? await ctx.loaders.scope.subtree(u.id, todayInVietnam()) : [u.id];
-      const page = await ctx.loaders.unitAwards.load({ unitIds, year: args.year ?? null, limit, offset });
+      const page = await ctx.loaders.unitAwards.load({ unitId: u.id, area: args.scope === 'AREA', year: args.year ?? null, limit, offset });
       return connection(page.rows, page.total, offset);
     },
   },

@@ -8,6 +8,7 @@ import { Migration20261222000000StudyPromotionFunds } from './Migration202612220
 import { Migration20261223000000Nominations } from './Migration20261223000000Nominations';
 import { Migration20261224000000Councils } from './Migration20261224000000Councils';
 import { Migration20261225000000AwardDecisions } from './Migration20261225000000AwardDecisions';
+import { Migration20261226000000TargetsResults } from './Migration20261226000000TargetsResults';
 import { Migration20261227000000CouncilNominations } from './Migration20261227000000CouncilNominations';
 
 export const migrations: MigrationObject[] = [
@@ -21,5 +22,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261223000000Nominations', class: Migration20261223000000Nominations },
   { name: 'Migration20261224000000Councils', class: Migration20261224000000Councils },
   { name: 'Migration20261225000000AwardDecisions', class: Migration20261225000000AwardDecisions },
+  { name: 'Migration20261226000000TargetsResults', class: Migration20261226000000TargetsResults },
   { name: 'Migration20261227000000CouncilNominations', class: Migration20261227000000CouncilNominations },
 ];

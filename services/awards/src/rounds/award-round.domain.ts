@@ -16,7 +16,15 @@ import {
 import { formsAt } from '../forms/award-form.repository';
 import { LEARNING_TITLE_NAMES } from '../recognitions/learning-titles';
 import { ROUND_COLUMNS, findRound, type AwardRound, type RoundForm } from './award-round.repository';
-import { eligibilityRules, LEVEL_NAMES, levelMakesSense, NOMINEE_KIND_NAMES, nomineeKindsFor, quotaInput } from './eligibility-rules';
+import {
+  eligibilityRules,
+  LEVEL_NAMES,
+  levelMakesSense,
+  NOMINEE_KIND_NAMES,
+  nomineeKindsFor,
+  quotaInput,
+  TARGETS_MET_KINDS,
+} from './eligibility-rules';
 import { AWARD_ROUND_KINDS } from './round-kinds';
 
 /** Who runs award rounds, on the round's scope unit or above it (administrators anywhere). */
@@ -142,12 +150,31 @@ async function checkRound(em: EntityManager, round: RoundFields, input: FormsInp
           at('minLevel'),
         );
       }
-      const ruleYear = rule.kind === 'TITLE_HELD' ? rule.year : rule.kind === 'TITLE_CONSECUTIVE_YEARS' ? rule.endingYear : undefined;
+      if (rule.kind === 'TARGETS_MET') {
+        // a rule no nominee of the form could ever pass is a mistake in the round, not a refusal later
+        const subjectRule = rules.find((r) => r.kind === 'SUBJECT_KIND');
+        const kinds = subjectRule?.kind === 'SUBJECT_KIND' ? subjectRule.kinds : nomineeKindsFor(form.recipientKinds);
+        if (!kinds.some((k) => TARGETS_MET_KINDS.includes(k))) {
+          throw badInput(
+            `Điều kiện hoàn thành chỉ tiêu chỉ xét cho ${NOMINEE_KIND_NAMES.ADMIN_UNIT}; ${form.name} trong đợt này chỉ xét: ${kinds
+              .map((k) => NOMINEE_KIND_NAMES[k])
+              .join(', ')}`,
+            'TARGETS_MET_NOT_FOR_FORM',
+            at('kind'),
+          );
+        }
+      }
+      const ruleYear =
+        rule.kind === 'TITLE_HELD' || rule.kind === 'TARGETS_MET'
+          ? rule.year
+          : rule.kind === 'TITLE_CONSECUTIVE_YEARS'
+            ? rule.endingYear
+            : undefined;
       if (ruleYear !== undefined && ruleYear > round.year) {
         throw badInput(
           `Điều kiện xét năm ${ruleYear}, sau năm của đợt (${round.year})`,
           'RULE_YEAR_AFTER_ROUND',
-          at(rule.kind === 'TITLE_HELD' ? 'year' : 'endingYear'),
+          at(rule.kind === 'TITLE_CONSECUTIVE_YEARS' ? 'endingYear' : 'year'),
         );
       }
     });

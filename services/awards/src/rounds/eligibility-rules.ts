@@ -40,7 +40,9 @@ const title = z.enum(LEARNING_TITLES, { message: 'danh hiệu không hợp lệ'
  * endingYear (default: the year before the round's year — the last year whose recognitions are decided),
  * none of them revoked. TITLE_HELD {title, year, minLevel?}: held the title in that year, at minLevel or
  * above. SUBJECT_KIND {kinds}: the nominee is of one of these kinds (default: the kinds the form's
- * recipient kinds admit).
+ * recipient kinds admit). TARGETS_MET {year?}: an administrative unit that met every target its plans set
+ * it for the year (default: the year before the round's — a year's result is final once the unit's
+ * annual report for it is accepted, in November or December), as reporting judged it.
  */
 export const eligibilityRule = z.discriminatedUnion(
   'kind',
@@ -74,8 +76,14 @@ export const eligibilityRule = z.discriminatedUnion(
           .refine((k) => new Set(k).size === k.length, 'loại đối tượng bị lặp'),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('TARGETS_MET'),
+        year: year('năm').optional(),
+      })
+      .strict(),
   ],
-  { message: 'loại điều kiện không hợp lệ (TITLE_CONSECUTIVE_YEARS, TITLE_HELD hoặc SUBJECT_KIND)' },
+  { message: 'loại điều kiện không hợp lệ (TITLE_CONSECUTIVE_YEARS, TITLE_HELD, SUBJECT_KIND hoặc TARGETS_MET)' },
 );
 export type EligibilityRule = z.infer<typeof eligibilityRule>;
 
@@ -88,8 +96,13 @@ export const eligibilityRules = z.array(z.preprocess(withoutNulls, eligibilityRu
 
 /** A rule with its defaults filled in for a round of `roundYear`. */
 export function effectiveRule(rule: EligibilityRule, roundYear: number): EligibilityRule {
-  return rule.kind === 'TITLE_CONSECUTIVE_YEARS' ? { ...rule, endingYear: rule.endingYear ?? roundYear - 1 } : rule;
+  if (rule.kind === 'TITLE_CONSECUTIVE_YEARS') return { ...rule, endingYear: rule.endingYear ?? roundYear - 1 };
+  if (rule.kind === 'TARGETS_MET') return { ...rule, year: rule.year ?? roundYear - 1 };
+  return rule;
 }
+
+/** The only nominees whose results against targets reporting judges: administrative units (plans set targets per unit). */
+export const TARGETS_MET_KINDS: readonly NomineeKind[] = ['ADMIN_UNIT'];
 
 /** The rule in a Vietnamese sentence, defaults filled in for the round's year. */
 export function describeRule(rule: EligibilityRule, roundYear: number): string {
@@ -106,6 +119,8 @@ export function describeRule(rule: EligibilityRule, roundYear: number): string {
       );
     case 'SUBJECT_KIND':
       return `Đối tượng là ${r.kinds.map((k) => NOMINEE_KIND_NAMES[k]).join(', ')}`;
+    case 'TARGETS_MET':
+      return `Đơn vị hoàn thành tất cả chỉ tiêu được giao năm ${r.year} (theo báo cáo kết quả năm đã được tiếp nhận)`;
   }
 }
 

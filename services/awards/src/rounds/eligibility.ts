@@ -3,6 +3,7 @@ import { badInput } from '@xhht/infra';
 import { formsAt } from '../forms/award-form.repository';
 import { LEARNING_TITLE_NAMES } from '../recognitions/learning-titles';
 import { recognitionsOf, type AwardRecognition } from '../recognitions/recognition-replica';
+import { TARGET_INDICATOR_NAMES, targetsResultsOf, type TargetIndicator, type TargetsResult } from '../targets/targets-replica';
 import type { AwardRound } from './award-round.repository';
 import {
   effectiveRule,
@@ -36,6 +37,55 @@ const decisionOf = (r: AwardRecognition) =>
   r.decisionNumber ? ` (Quyết định số ${r.decisionNumber}${r.decisionDate ? ` ngày ${viDate(r.decisionDate)}` : ''})` : '';
 const revokedOf = (r: AwardRecognition) => `bị thu hồi${r.revokedOn ? ` ngày ${viDate(r.revokedOn)}` : ''}`;
 
+const percent = (n: number) => `${n.toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%`;
+/** An indicator's figure against what was required, e.g. "Tỷ lệ hộ gia đình … đạt 75% (3/4), chỉ tiêu 70%". */
+function figureOf(i: TargetIndicator, year: number): string {
+  const name = TARGET_INDICATOR_NAMES[i.indicator] ?? i.indicator;
+  const achieved = i.rate === null ? 'không có số liệu' : `đạt ${percent(i.rate)} (${i.numerator}/${i.denominator})`;
+  const required =
+    i.targetYear === year
+      ? `chỉ tiêu ${percent(i.target)}`
+      : `chỉ tiêu ${percent(i.target)} theo lộ trình đến ${percent(i.planTarget)} năm ${i.targetYear}`;
+  return `${name} ${achieved}, ${required}`;
+}
+
+/** Whether the unit met its targets for `year`, from reporting's latest judgement of that year. */
+function targetsCheck(year: number, nominee: Nominee, results: readonly TargetsResult[]): { passed: boolean; explanation: string } {
+  if (nominee.kind !== 'ADMIN_UNIT') {
+    return {
+      passed: false,
+      explanation: `Điều kiện hoàn thành chỉ tiêu chỉ xét cho ${NOMINEE_KIND_NAMES.ADMIN_UNIT}; đối tượng là ${NOMINEE_KIND_NAMES[nominee.kind]}`,
+    };
+  }
+  const result = results.find((r) => r.year === year);
+  if (!result) {
+    return {
+      passed: false,
+      explanation: `Chưa có kết quả thực hiện chỉ tiêu năm ${year}: báo cáo kết quả năm ${year} của đơn vị chưa được tiếp nhận`,
+    };
+  }
+  const asOf = `tính đến ngày ${viDate(result.asOf)}`;
+  if (result.outcome === 'NO_TARGETS') {
+    return {
+      passed: false,
+      explanation: `Năm ${year} đơn vị không được giao chỉ tiêu nào (${asOf}), nên chưa xét được việc hoàn thành chỉ tiêu`,
+    };
+  }
+  const short = result.indicators.filter((i) => !i.met);
+  if (result.outcome === 'MET' && short.length === 0) {
+    return {
+      passed: true,
+      explanation: `Hoàn thành tất cả ${result.indicators.length} chỉ tiêu năm ${year} (${asOf}): ${result.indicators.map((i) => figureOf(i, year)).join('; ')}`,
+    };
+  }
+  return {
+    passed: false,
+    explanation:
+      `Chưa hoàn thành ${short.length}/${result.indicators.length} chỉ tiêu năm ${year} (${asOf}): ` +
+      short.map((i) => figureOf(i, year)).join('; '),
+  };
+}
+
 /** The nominee's standing for a title in a year: the highest level held (not revoked), else a revoked one, else nothing. */
 function standing(recognitions: readonly AwardRecognition[], title: string, year: number) {
   const ofYear = recognitions.filter((r) => r.title === title && r.year === year);
@@ -45,14 +95,16 @@ function standing(recognitions: readonly AwardRecognition[], title: string, year
 
 /**
  * Judges rules against the nominee's recognitions (revoked and expired ones included, as the replica
- * keeps them). Pure: the same inputs give the same checks. A title counts for a year when a
- * recognition for that year exists and is not revoked; one that expired since still counts for its year.
+ * keeps them) and its years judged against targets. Pure: the same inputs give the same checks. A
+ * title counts for a year when a recognition for that year exists and is not revoked; one that
+ * expired since still counts for its year.
  */
 export function judgeRules(
   rules: readonly EligibilityRule[],
   roundYear: number,
   nominee: Nominee,
   recognitions: readonly AwardRecognition[],
+  targets: readonly TargetsResult[] = [],
 ): Eligibility {
   const checks = rules.map((raw): EligibilityCheck => {
     const rule = effectiveRule(raw, roundYear);
@@ -116,13 +168,16 @@ export function judgeRules(
           ? { rule, passed: true, explanation: `Đối tượng là ${what}, thuộc loại được xét (${allowed})` }
           : { rule, passed: false, explanation: `Đối tượng là ${what}, không thuộc loại được xét (chỉ xét: ${allowed})` };
       }
+      case 'TARGETS_MET':
+        return { rule, ...targetsCheck(rule.year!, nominee, targets) };
     }
   });
   return { eligible: checks.every((c) => c.passed), checks };
 }
 
 /**
- * Whether a nominee meets the rules a round sets for a form, and why, from the recognition replica.
+ * Whether a nominee meets the rules a round sets for a form, and why, from the recognition replica
+ * and the replica of years judged against targets.
  * Without its own SUBJECT_KIND rule a form admits the nominee kinds its recipient kinds allow (the
  * version in force on the round's decision deadline). BAD_USER_INPUT when the round does not award the form.
  */
@@ -137,5 +192,6 @@ export async function evaluateEligibility(em: EntityManager, round: AwardRound, 
     if (form) rules.unshift({ kind: 'SUBJECT_KIND', kinds: nomineeKindsFor(form.recipientKinds) });
   }
   const recognitions = (await recognitionsOf(em, [nominee.id])).get(nominee.id) ?? [];
-  return judgeRules(rules, round.year, nominee, recognitions);
+  const targets = rules.some((r) => r.kind === 'TARGETS_MET') ? ((await targetsResultsOf(em, [nominee.id])).get(nominee.id) ?? []) : [];
+  return judgeRules(rules, round.year, nominee, recognitions, targets);
 }

@@ -7,6 +7,7 @@ import { Migration20261123002000UnitStatistics } from './Migration20261123002000
 import { Migration20261123012000DropUnitStatistics } from './Migration20261123012000DropUnitStatistics';
 import { Migration20261205100000Plans } from './Migration20261205100000Plans';
 import { Migration20261210000000Reports } from './Migration20261210000000Reports';
+import { Migration20261212000000TargetsJudgement } from './Migration20261212000000TargetsJudgement';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
@@ -18,4 +19,5 @@ export const migrations: MigrationObject[] = [
   ...progressTallyMigrations,
   { name: 'Migration20261210000000Reports', class: Migration20261210000000Reports },
   ...progressRollupMigrations,
+  { name: 'Migration20261212000000TargetsJudgement', class: Migration20261212000000TargetsJudgement },
 ];

@@ -20,6 +20,7 @@ import {
 } from '@xhht/infra';
 import { acceptedEvent, reportFacts, returnedEvent, submittedEvent } from './report.events';
 import { PROGRESS_READER_ROLES } from '../progress/progress-access';
+import { judgeUnitYear } from '../progress/targets-judgement';
 import { reportFigures } from './report-figures';
 import {
   loadReporter,
@@ -537,7 +538,12 @@ export async function submitReport(
   return { result: after, events: [event] };
 }
 
-/** The requesting level accepts a submitted report; it is final. */
+/**
+ * The requesting level accepts a submitted report; it is final. A unit's accepted annual report
+ * closes its year: the unit is judged against its targets as of that day (targets.judged), and again
+ * whenever another annual report of it for that year is accepted. Organizations report their unit's
+ * figures and have no targets of their own, so their reports judge nothing.
+ */
 export async function acceptReport(
   em: EntityManager,
   auth: AuthContext,
@@ -558,7 +564,9 @@ export async function acceptReport(
     version: after.version,
     acceptedBy: auth.subject,
   });
-  return { result: after, events: [event] };
+  if (q.kind !== 'ANNUAL_REPORT' || r.reporterKind !== 'UNIT') return { result: after, events: [event] };
+  const judged = await judgeUnitYear(em, r.unitId, q.year, { requestId: q.id, submissionId: s.id }, after.updatedAt);
+  return { result: after, events: [event, judged] };
 }
 
 /** The requesting level returns a submitted report with a reason; the reporter redrafts and submits again. */
