@@ -16,7 +16,7 @@ export interface MinutesInput {
   /** Members in force on the session's day. */
   inForce: string[];
   present: string[];
-  /** Every item, closed. */
+  /** Every item: closed, or removed from the agenda before any vote. */
   items: ItemRow[];
   conflicts: ConflictRow[];
   /** Per-member votes of open items only: secret ballots have none. */
@@ -46,7 +46,7 @@ export function buildMinutes(x: MinutesInput): string {
     `Vắng mặt: ${absent.map(name).join('; ') || 'không có'}`,
     '',
   ];
-  for (const i of x.items) {
+  for (const i of x.items.filter((i) => i.status === 'CLOSED')) {
     const t = i.tally!;
     lines.push(`${i.position}. ${i.title} (${SUBJECT_KIND_NAMES[i.subjectKind]}, mã ${i.nominationId ?? i.initiativeId})`);
     lines.push(`   Hình thức biểu quyết: ${i.secretBallot ? 'bỏ phiếu kín' : 'biểu quyết công khai'}`);
@@ -67,6 +67,12 @@ export function buildMinutes(x: MinutesInput): string {
       for (const v of votes) lines.push(`     - ${name(v.memberId)}: ${VOTE_CHOICE_NAMES[v.choice]}`);
     }
     lines.push('');
+  }
+  // never put to the vote, but the minutes say what left the agenda and why
+  const removed = x.items.filter((i) => i.status === 'REMOVED');
+  if (removed.length > 0) {
+    lines.push('Rút khỏi chương trình họp:');
+    for (const i of removed) lines.push(`   ${i.position}. ${i.title} — ${i.removalReason}`);
   }
   return lines.join('\n').trimEnd() + '\n';
 }

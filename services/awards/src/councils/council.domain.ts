@@ -114,6 +114,10 @@ export const castVoteInput = z.object({ itemId: uuid('nội dung xét'), choice:
 export type CastVoteInput = z.infer<typeof castVoteInput>;
 
 export const closeItemInput = z.object({ itemId: uuid('nội dung xét') });
+export const removeItemInput = z.object({ itemId: uuid('nội dung xét'), reason: text('lý do', 2000) });
+export type RemoveItemInput = z.infer<typeof removeItemInput>;
+export const cancelSessionInput = z.object({ sessionId: uuid('phiên họp'), reason: text('lý do', 2000) });
+export type CancelSessionInput = z.infer<typeof cancelSessionInput>;
 export const closeSessionInput = z.object({ sessionId: uuid('phiên họp') });
 
 export const rulesOf = (c: CouncilRow): CouncilRules => ({
@@ -155,6 +159,8 @@ async function itemOf(em: EntityManager, id: string, lock = false): Promise<Item
 const reloadCouncil = async (em: EntityManager, id: string) => (await loadCouncils(em, [id])).get(id)!;
 const reloadSession = async (em: EntityManager, id: string) => (await loadSessions(em, [id])).get(id)!;
 const reloadItem = async (em: EntityManager, id: string) => (await loadItems(em, [id])).get(id)!;
+const itemRemoved = () => conflict('Nội dung này đã được rút khỏi chương trình họp', 'ITEM_REMOVED', field('itemId'));
+const sessionCancelled = (name: string) => conflict('Phiên họp đã bị hủy', 'SESSION_CANCELLED', field(name));
 
 export async function createCouncil(
   em: EntityManager,
@@ -300,6 +306,7 @@ export async function addAgendaItem(
   const s = await sessionOf(em, input.sessionId, 'sessionId', true);
   await requireManager(auth, scope, s.unitId);
   if (s.status === 'CLOSED') throw conflict('Phiên họp đã kết thúc', 'SESSION_CLOSED', field('sessionId'));
+  if (s.status === 'CANCELLED') throw sessionCancelled('sessionId');
   const c = await councilOf(em, s.councilId, 'sessionId');
   let secretByForm = false;
   if (input.subjectKind === 'INITIATIVE') {
@@ -349,6 +356,7 @@ export async function openCouncilSession(
 ): Promise<{ result: SessionRow; events: CloudEvent[] }> {
   const s = await sessionOf(em, input.sessionId, 'sessionId', true);
   await requireManager(auth, scope, s.unitId);
+  if (s.status === 'CANCELLED') throw sessionCancelled('sessionId');
   if (s.status !== 'PLANNED') throw conflict('Phiên họp đã được khai mạc', 'SESSION_NOT_PLANNED', field('sessionId'));
   const members = new Map((await membersOfCouncils(em, [s.councilId])).filter((m) => memberOn(m, s.sessionDate)).map((m) => [m.id, m]));
   const present = [...new Set(input.presentMemberIds)];
@@ -394,6 +402,7 @@ export async function declareConflictOfInterest(
   }
   const self = m.subject === auth.subject && (await scope.covers(auth, VOTER_ROLES, [i.unitId]));
   if (!self) await requireManager(auth, scope, i.unitId);
+  if (i.status === 'REMOVED') throw itemRemoved();
   if (i.status === 'CLOSED' || s.status === 'CLOSED') throw conflict('Nội dung này đã kết thúc biểu quyết', 'ITEM_CLOSED', field('itemId'));
   if (i.secretBallot && (await hasVoted(em, i.id, m.id))) {
     throw conflict(
@@ -432,6 +441,7 @@ export async function castVote(
   const now = (await loadItems(em, [i.id])).get(i.id)!;
   const session = await reloadSession(em, s.id);
   if (session.status !== 'OPEN') throw conflict('Phiên họp không trong thời gian họp', 'SESSION_NOT_OPEN', field('itemId'));
+  if (now.status === 'REMOVED') throw itemRemoved();
   if (now.status !== 'OPEN') throw conflict('Nội dung này đã kết thúc biểu quyết', 'ITEM_CLOSED', field('itemId'));
   const [present] = await rawQuery<unknown[]>(em, 'select 1 from council_attendance where session_id = ? and member_id = ?', [s.id, m.id]);
   if (!present) throw conflict('Bạn không có mặt trong phiên họp nên không được biểu quyết', 'NOT_PRESENT', field('itemId'));
@@ -502,10 +512,11 @@ export interface AgendaOutcome {
 /**
  * The outcome of an agenda item with its tally: as decided when it closed, or as it would be now
  * while it is still open. For the nominations module (and anyone reacting to a council's vote).
+ * Null for an unknown item and for one removed from the agenda (never put to the vote).
  */
 export async function agendaOutcome(em: EntityManager, itemId: string): Promise<AgendaOutcome | null> {
   const i = (await loadItems(em, [itemId])).get(itemId);
-  if (!i) return null;
+  if (!i || i.status === 'REMOVED') return null;
   const base = { itemId: i.id, subjectKind: i.subjectKind, nominationId: i.nominationId, initiativeId: i.initiativeId };
   if (i.status === 'CLOSED') return { ...base, closed: true, outcome: i.outcome!, tally: i.tally! };
   const s = (await loadSessions(em, [i.sessionId])).get(i.sessionId)!;
@@ -548,6 +559,7 @@ export async function closeAgendaItem(
   await requireManager(auth, scope, i.unitId);
   const s = await sessionOf(em, i.sessionId, 'itemId');
   if (s.status !== 'OPEN') throw conflict('Phiên họp không trong thời gian họp', 'SESSION_NOT_OPEN', field('itemId'));
+  if (i.status === 'REMOVED') throw itemRemoved();
   if (i.status !== 'OPEN') throw conflict('Nội dung này đã kết thúc biểu quyết', 'ITEM_CLOSED', field('itemId'));
   const { item, events } = await closeItem(em, auth.subject, i, s);
   return { result: item, events };
@@ -588,4 +600,74 @@ export async function closeCouncilSession(
     s.id,
   ]);
   return { result: await reloadSession(em, s.id), events };
+}
+
+/**
+ * Takes an item off its session's agenda before anyone votes on it: while the session is PLANNED or
+ * OPEN, the item open and no vote cast (CONFLICT VOTES_CAST after the first: the item must then be
+ * closed and counted). The session's lock, then the item's, are taken in the order closing the
+ * session takes them; a vote waits for the removal and then finds the item removed. The item stays
+ * on record as REMOVED with who, when and why, outside every count and the minutes' votes; a
+ * nomination on it is free for another agenda and for the officer's own steps again.
+ */
+export async function removeAgendaItem(
+  em: EntityManager,
+  auth: AuthContext,
+  scope: ReplicaScope,
+  input: RemoveItemInput,
+): Promise<{ result: ItemRow; events: CloudEvent[] }> {
+  const found = await itemOf(em, input.itemId);
+  const s = await sessionOf(em, found.sessionId, 'itemId', true);
+  const i = await itemOf(em, input.itemId, true);
+  await requireManager(auth, scope, i.unitId);
+  if (s.status === 'CLOSED') throw conflict('Phiên họp đã kết thúc', 'SESSION_CLOSED', field('itemId'));
+  if (s.status === 'CANCELLED') throw sessionCancelled('itemId');
+  if (i.status === 'REMOVED') throw itemRemoved();
+  if (i.status !== 'OPEN') throw conflict('Nội dung này đã kết thúc biểu quyết', 'ITEM_CLOSED', field('itemId'));
+  const [{ n }] = (await rawQuery<{ n: number }[]>(em, 'select count(*)::int as n from council_vote_cast where item_id = ?', [i.id])) as [
+    { n: number },
+  ];
+  if (n > 0) {
+    throw conflict(
+      `Đã có ${n} thành viên biểu quyết nội dung này; không rút khỏi chương trình được, hãy kết thúc biểu quyết`,
+      'VOTES_CAST',
+      field('itemId'),
+    );
+  }
+  await rawQuery(
+    em,
+    `update council_agenda_item set status = 'REMOVED', removed_at = now(), removed_by = ?, removal_reason = ? where id = ?`,
+    [auth.subject, input.reason, i.id],
+  );
+  return { result: await reloadItem(em, i.id), events: [] };
+}
+
+/**
+ * Cancels a PLANNED session (CONFLICT SESSION_NOT_PLANNED once opened: an open session is closed,
+ * with its minutes). No vote can have been cast; its items are removed with the session's reason.
+ */
+export async function cancelCouncilSession(
+  em: EntityManager,
+  auth: AuthContext,
+  scope: ReplicaScope,
+  input: CancelSessionInput,
+): Promise<{ result: SessionRow; events: CloudEvent[] }> {
+  const s = await sessionOf(em, input.sessionId, 'sessionId', true);
+  await requireManager(auth, scope, s.unitId);
+  if (s.status === 'CANCELLED') throw sessionCancelled('sessionId');
+  if (s.status !== 'PLANNED') {
+    throw conflict('Phiên họp đã khai mạc; chỉ hủy được phiên họp chưa khai mạc', 'SESSION_NOT_PLANNED', field('sessionId'));
+  }
+  await rawQuery(
+    em,
+    `update council_agenda_item set status = 'REMOVED', removed_at = now(), removed_by = ?, removal_reason = ?
+     where session_id = ? and status = 'OPEN'`,
+    [auth.subject, `Phiên họp bị hủy: ${input.reason}`, s.id],
+  );
+  await rawQuery(
+    em,
+    `update council_session set status = 'CANCELLED', cancelled_at = now(), cancelled_by = ?, cancel_reason = ? where id = ?`,
+    [auth.subject, input.reason, s.id],
+  );
+  return { result: await reloadSession(em, s.id), events: [] };
 }

@@ -3,11 +3,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery, uuidArray } from '@xhht/infra';
 import type { Outcome, ThresholdBase, ThresholdComparator, Tally, VoteChoice } from './council-rules';
 
-export type SessionStatus = 'PLANNED' | 'OPEN' | 'CLOSED';
-export type ItemStatus = 'OPEN' | 'CLOSED';
+export type SessionStatus = 'PLANNED' | 'OPEN' | 'CLOSED' | 'CANCELLED';
+export type ItemStatus = 'OPEN' | 'CLOSED' | 'REMOVED';
 export type AgendaSubjectKind = 'NOMINATION' | 'INITIATIVE';
 
-export const SESSION_STATUS_NAMES: Record<SessionStatus, string> = { PLANNED: 'Dự kiến', OPEN: 'Đang họp', CLOSED: 'Đã kết thúc' };
+export const SESSION_STATUS_NAMES: Record<SessionStatus, string> = {
+  PLANNED: 'Dự kiến',
+  OPEN: 'Đang họp',
+  CLOSED: 'Đã kết thúc',
+  CANCELLED: 'Đã hủy',
+};
+export const ITEM_STATUS_NAMES: Record<ItemStatus, string> = {
+  OPEN: 'Đang biểu quyết',
+  CLOSED: 'Đã kết thúc biểu quyết',
+  REMOVED: 'Đã rút khỏi chương trình',
+};
 export const SUBJECT_KIND_NAMES: Record<AgendaSubjectKind, string> = {
   NOMINATION: 'Hồ sơ đề nghị khen thưởng',
   INITIATIVE: 'Sáng kiến, mô hình hay',
@@ -50,6 +60,9 @@ export interface SessionRow {
   openedAt: Date | null;
   closedAt: Date | null;
   minutes: string | null;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
   createdAt: Date;
   createdBy: string;
 }
@@ -69,6 +82,9 @@ export interface ItemRow {
   outcome: Outcome | null;
   tally: Tally | null;
   closedAt: Date | null;
+  removedAt: Date | null;
+  removedBy: string | null;
+  removalReason: string | null;
 }
 
 export interface ConflictRow {
@@ -92,11 +108,12 @@ const COUNCIL_COLUMNS = `c.id, c.unit_id as "unitId", c.name, c.quorum_numerator
 const MEMBER_COLUMNS = `m.id, m.council_id as "councilId", m.subject, m.display_name as "displayName", m.person_id as "personId",
   m.is_chair as "isChair", to_char(m.valid_from, 'YYYY-MM-DD') as "validFrom", to_char(m.valid_to, 'YYYY-MM-DD') as "validTo"`;
 const SESSION_COLUMNS = `s.id, s.council_id as "councilId", c.unit_id as "unitId", to_char(s.session_date, 'YYYY-MM-DD') as "sessionDate",
-  s.place, s.status, s.opened_at as "openedAt", s.closed_at as "closedAt", s.minutes, s.created_at as "createdAt",
-  s.created_by as "createdBy"`;
+  s.place, s.status, s.opened_at as "openedAt", s.closed_at as "closedAt", s.minutes, s.cancelled_at as "cancelledAt",
+  s.cancelled_by as "cancelledBy", s.cancel_reason as "cancelReason", s.created_at as "createdAt", s.created_by as "createdBy"`;
 const ITEM_COLUMNS = `i.id, i.session_id as "sessionId", s.council_id as "councilId", c.unit_id as "unitId", i.position,
   i.subject_kind as "subjectKind", i.nomination_id as "nominationId", i.initiative_id as "initiativeId", i.title,
-  i.secret_ballot as "secretBallot", i.status, i.outcome, i.tally, i.closed_at as "closedAt"`;
+  i.secret_ballot as "secretBallot", i.status, i.outcome, i.tally, i.closed_at as "closedAt", i.removed_at as "removedAt",
+  i.removed_by as "removedBy", i.removal_reason as "removalReason"`;
 const ITEM_FROM = 'council_agenda_item i join council_session s on s.id = i.session_id join council c on c.id = s.council_id';
 
 // timestamps come back as strings through raw queries
@@ -107,9 +124,10 @@ const sessionOf = (r: SessionRow): SessionRow => ({
   ...r,
   openedAt: orNull(r.openedAt),
   closedAt: orNull(r.closedAt),
+  cancelledAt: orNull(r.cancelledAt),
   createdAt: toDate(r.createdAt),
 });
-const itemOf = (r: ItemRow): ItemRow => ({ ...r, closedAt: orNull(r.closedAt) });
+const itemOf = (r: ItemRow): ItemRow => ({ ...r, closedAt: orNull(r.closedAt), removedAt: orNull(r.removedAt) });
 const conflictOf = (r: ConflictRow): ConflictRow => ({ ...r, declaredAt: toDate(r.declaredAt) });
 
 const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));

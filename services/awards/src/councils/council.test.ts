@@ -8,6 +8,7 @@ import {
   addAgendaItem,
   addCouncilMember,
   agendaOutcome,
+  cancelCouncilSession,
   castVote,
   closeAgendaItem,
   closeCouncilSession,
@@ -18,6 +19,7 @@ import {
   endCouncilMembership,
   openSessionInput,
   planCouncilSession,
+  removeAgendaItem,
   setCouncilRules,
 } from './council.domain';
 import { NOMINATION_VOTED } from './council.events';
@@ -587,6 +589,118 @@ describe('councils, sessions and votes', () => {
         [up.id],
       );
       expect(holders).toEqual([{ nominationId: low.id }]);
+    });
+
+    describe('removing an item, cancelling a planned session', () => {
+      const remove = (itemId: string, as: AuthContext = admin, reason = 'Hồ sơ cần bổ sung trước khi xét') =>
+        run(as, (em, a, s) => removeAgendaItem(em, a, s, { itemId, reason }));
+      const item = async (id: string) => (await itemByIdLoader(fork()).load(id))!;
+
+      it('an item nobody voted on leaves an open session: never counted, in the minutes as removed; its nomination goes back to the officer or on another agenda', async () => {
+        const x = await council(3, 3, gt50);
+        const kept = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+        const keptItem = await put(x.session.id, kept.id);
+        const outsider = new AuthContext({ subject: 'thi-dua-xa-khac', roles: [{ role: 'EMULATION_OFFICER', unitId: otherCommune }] });
+        expect(await refusal(remove(x.item.id, outsider))).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+        expect((await item(x.item.id)).status).toBe('OPEN');
+
+        const removed = await remove(x.item.id);
+        expect(removed).toMatchObject({
+          status: 'REMOVED',
+          removedBy: 'admin',
+          removalReason: 'Hồ sơ cần bổ sung trước khi xét',
+          tally: null,
+        });
+        expect(await refusal(remove(x.item.id))).toEqual({ code: 'CONFLICT', messageKey: 'ITEM_REMOVED' });
+        expect(await refusal(x.vote(x.members[0]!, 'APPROVE'))).toEqual({ code: 'CONFLICT', messageKey: 'ITEM_REMOVED' });
+        expect(await refusal(run(admin, (em, a, s) => closeAgendaItem(em, a, s, { itemId: x.item.id })))).toEqual({
+          code: 'CONFLICT',
+          messageKey: 'ITEM_REMOVED',
+        });
+        expect(await agendaOutcome(fork(), x.item.id)).toBeNull();
+        expect(await nominationOf(x.nomination.id)).toMatchObject({ status: 'UNDER_REVIEW', version: x.nomination.version });
+
+        // off the agenda, it can go on a later session's, or the officer returns it: no longer NOMINATION_BEFORE_COUNCIL
+        const later = await plan(x.c.id, '2026-10-05');
+        const again = await put(later.id, x.nomination.id);
+        expect(again.status).toBe('OPEN');
+        await remove(again.id);
+        const officer = new AuthContext({ subject: 'thi-dua-xa', roles: [{ role: 'EMULATION_OFFICER', unitId: x.unitId }] });
+        const back = await run(officer, (em, a, s) =>
+          returnNomination(em, a, s, { id: x.nomination.id, expectedVersion: x.nomination.version, reason: 'Bổ sung biên bản họp thôn' }),
+        );
+        expect(back.status).toBe('RETURNED');
+
+        // the other item is counted as before, and the minutes keep the removed one apart from the votes
+        for (const m of x.members) await x.vote(m, 'APPROVE', keptItem.id);
+        const closed = await run(admin, (em, a, s) => closeCouncilSession(em, a, s, { sessionId: x.session.id }));
+        expect(await item(keptItem.id)).toMatchObject({
+          status: 'CLOSED',
+          outcome: 'PASSED',
+          tally: expect.objectContaining({ approve: 3 }),
+        });
+        expect(await item(x.item.id)).toMatchObject({ status: 'REMOVED', outcome: null, tally: null });
+        expect(closed.minutes).toContain(`${keptItem.position}. Xét hồ sơ`);
+        expect(closed.minutes).toContain(
+          `Rút khỏi chương trình họp:\n   ${x.item.position}. Đề nghị tặng Giấy khen — Hồ sơ cần bổ sung trước khi xét`,
+        );
+        expect(closed.minutes!.match(/Kết luận:/g)).toHaveLength(1);
+        expect(await refusal(remove(keptItem.id))).toEqual({ code: 'CONFLICT', messageKey: 'SESSION_CLOSED' });
+      });
+
+      it('once a vote is cast the item stays; of a vote and a removal at once, exactly one happens', async () => {
+        const x = await council(3, 3, gt50);
+        await x.vote(x.members[0]!, 'APPROVE');
+        expect(await refusal(remove(x.item.id))).toEqual({ code: 'CONFLICT', messageKey: 'VOTES_CAST' });
+        expect((await item(x.item.id)).status).toBe('OPEN');
+
+        const raced = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+        const racedItem = await put(x.session.id, raced.id);
+        const [vote, removal] = await Promise.allSettled([x.vote(x.members[1]!, 'APPROVE', racedItem.id), remove(racedItem.id)]);
+        const [{ n }] = (await rawQuery<{ n: number }[]>(fork(), 'select count(*)::int as n from council_vote_cast where item_id = ?', [
+          racedItem.id,
+        ])) as [{ n: number }];
+        const after = await item(racedItem.id);
+        if (vote.status === 'fulfilled') {
+          expect(removal.status).toBe('rejected');
+          expect((removal as PromiseRejectedResult).reason.extensions.messageKey).toBe('VOTES_CAST');
+          expect([after.status, n]).toEqual(['OPEN', 1]);
+        } else {
+          expect(removal.status).toBe('fulfilled');
+          expect((vote as PromiseRejectedResult).reason.extensions.messageKey).toBe('ITEM_REMOVED');
+          expect([after.status, n]).toEqual(['REMOVED', 0]);
+        }
+      });
+
+      it('a planned session is cancelled with its items, which are free for another session; an opened one is not', async () => {
+        const x = await council(3, 3, gt50);
+        const planned = await plan(x.c.id, '2026-10-20');
+        const n = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+        const onIt = await put(planned.id, n.id);
+        const outsider = new AuthContext({ subject: 'thi-dua-xa-khac', roles: [{ role: 'EMULATION_OFFICER', unitId: otherCommune }] });
+        const cancel = (sessionId: string, as: AuthContext = admin) =>
+          run(as, (em, a, s) => cancelCouncilSession(em, a, s, { sessionId, reason: 'Chủ tịch Hội đồng đi công tác' }));
+        expect(await refusal(cancel(planned.id, outsider))).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+        expect(await refusal(cancel(x.session.id))).toEqual({ code: 'CONFLICT', messageKey: 'SESSION_NOT_PLANNED' });
+
+        const cancelled = await cancel(planned.id);
+        expect(cancelled).toMatchObject({
+          status: 'CANCELLED',
+          cancelledBy: 'admin',
+          cancelReason: 'Chủ tịch Hội đồng đi công tác',
+          minutes: null,
+        });
+        expect(await item(onIt.id)).toMatchObject({ status: 'REMOVED', removalReason: 'Phiên họp bị hủy: Chủ tịch Hội đồng đi công tác' });
+        expect(await refusal(cancel(planned.id))).toEqual({ code: 'CONFLICT', messageKey: 'SESSION_CANCELLED' });
+        expect(
+          await refusal(run(admin, (em, a, s) => openCouncilSession(em, a, s, { sessionId: planned.id, presentMemberIds: [] }))),
+        ).toEqual({ code: 'CONFLICT', messageKey: 'SESSION_CANCELLED' });
+        const other = await nominationUnderReview(orm, { roundId: x.roundId, unitId: x.unitId });
+        expect(await refusal(put(planned.id, other.id))).toEqual({ code: 'CONFLICT', messageKey: 'SESSION_CANCELLED' });
+
+        const next = await plan(x.c.id, '2026-10-27');
+        expect((await put(next.id, n.id)).status).toBe('OPEN');
+      });
     });
   });
 

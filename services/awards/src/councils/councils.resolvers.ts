@@ -15,6 +15,8 @@ import {
   addAgendaItemInput,
   addCouncilMember,
   addMemberInput,
+  cancelCouncilSession,
+  cancelSessionInput,
   castVote,
   castVoteInput,
   closeAgendaItem,
@@ -31,12 +33,15 @@ import {
   openSessionInput,
   planCouncilSession,
   planSessionInput,
+  removeAgendaItem,
+  removeItemInput,
   requireReader,
   rulesOf,
   setCouncilRules,
   setRulesInput,
 } from './council.domain';
 import {
+  ITEM_STATUS_NAMES,
   memberOn,
   SESSION_STATUS_NAMES,
   SUBJECT_KIND_NAMES,
@@ -98,10 +103,13 @@ export const councilResolvers: GraphQLResolverMap<AwardsContext> = {
     agenda: (s: SessionRow, _: unknown, ctx: AwardsContext) => ctx.loaders.sessionAgenda.load(s.id),
     openedAt: (s: SessionRow) => s.openedAt?.toISOString() ?? null,
     closedAt: (s: SessionRow) => s.closedAt?.toISOString() ?? null,
+    cancelledAt: (s: SessionRow) => s.cancelledAt?.toISOString() ?? null,
   },
   AgendaItem: {
     session: (i: ItemRow, _: unknown, ctx: AwardsContext) => ctx.loaders.councilSessionById.load(i.sessionId),
     subjectKindName: (i: ItemRow) => SUBJECT_KIND_NAMES[i.subjectKind],
+    statusName: (i: ItemRow) => ITEM_STATUS_NAMES[i.status],
+    removedAt: (i: ItemRow) => i.removedAt?.toISOString() ?? null,
     tally: (i: ItemRow) => i.tally,
     outcomeName: (i: ItemRow) => (i.outcome ? OUTCOME_NAMES[i.outcome] : null),
     // a secret ballot's votes have no voter stored; nothing to return, to anyone
@@ -194,6 +202,18 @@ export const councilResolvers: GraphQLResolverMap<AwardsContext> = {
       const input = parseInput(closeSessionInput, args.input);
       const session = await ctx.transact((em) => closeCouncilSession(em, ctx.auth, ctx.loaders.scope, input));
       ctx.logger.info({ sessionId: session.id, actor: ctx.auth.subject }, 'council session closed');
+      return { session };
+    },
+    removeAgendaItem: async (_: unknown, args: { input: unknown }, ctx: AwardsContext) => {
+      const input = parseInput(removeItemInput, args.input);
+      const item = await ctx.transact((em) => removeAgendaItem(em, ctx.auth, ctx.loaders.scope, input));
+      ctx.logger.info({ itemId: item.id, sessionId: item.sessionId, actor: ctx.auth.subject }, 'agenda item removed');
+      return { item };
+    },
+    cancelCouncilSession: async (_: unknown, args: { input: unknown }, ctx: AwardsContext) => {
+      const input = parseInput(cancelSessionInput, args.input);
+      const session = await ctx.transact((em) => cancelCouncilSession(em, ctx.auth, ctx.loaders.scope, input));
+      ctx.logger.info({ sessionId: session.id, actor: ctx.auth.subject }, 'council session cancelled');
       return { session };
     },
   },

@@ -10,6 +10,7 @@ import { Migration20261224000000Councils } from './Migration20261224000000Counci
 import { Migration20261225000000AwardDecisions } from './Migration20261225000000AwardDecisions';
 import { Migration20261226000000TargetsResults } from './Migration20261226000000TargetsResults';
 import { Migration20261227000000CouncilNominations } from './Migration20261227000000CouncilNominations';
+import { Migration20261228000000WithdrawAndAgendaRemoval } from './Migration20261228000000WithdrawAndAgendaRemoval';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
@@ -24,4 +25,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261225000000AwardDecisions', class: Migration20261225000000AwardDecisions },
   { name: 'Migration20261226000000TargetsResults', class: Migration20261226000000TargetsResults },
   { name: 'Migration20261227000000CouncilNominations', class: Migration20261227000000CouncilNominations },
+  { name: 'Migration20261228000000WithdrawAndAgendaRemoval', class: Migration20261228000000WithdrawAndAgendaRemoval },
 ];

@@ -44,8 +44,8 @@ export const PROPOSER_ROLES: readonly Role[] = ['COMMUNE_OFFICER', 'ORGANIZATION
 export const REVIEWER_ROLES: readonly Role[] = ['EMULATION_OFFICER'];
 
 /** Statuses in which a nomination no longer holds its achievement. */
-const RELEASED: readonly NominationStatus[] = ['REJECTED'];
-/** Statuses that count against a form's quota in a round: sent up and not refused. */
+const RELEASED: readonly NominationStatus[] = ['REJECTED', 'WITHDRAWN'];
+/** Statuses that count against a form's quota in a round: sent up and not refused (nor withdrawn). */
 const COUNTED: readonly NominationStatus[] = ['SUBMITTED', 'RECEIVED', 'UNDER_REVIEW', 'APPROVED', 'RETURNED', 'DECIDED'];
 
 const MAX_EVIDENCE = 30;
@@ -251,9 +251,9 @@ export async function canReadNomination(
 
 /**
  * Checks where a nomination is proposed and for what, in this order: the round exists and is OPEN;
- * the form is one of the round's and admits the nominee's kind; the nominee is known; the proposing
- * unit lies in the round's scope and the nominee in the proposing unit's area; the caller proposes
- * for that unit (FORBIDDEN).
+ * the form is one of the round's and admits the nominee's kind; the caller proposes for the
+ * proposing unit (FORBIDDEN, before the nominee is looked up); the nominee is known; the proposing
+ * unit lies in the round's scope and the nominee in the proposing unit's area.
  */
 async function requirePlace(
   em: EntityManager,
@@ -277,6 +277,8 @@ async function requirePlace(
       field('nomineeKind'),
     );
   }
+  // before anything is read about the nominee: an outsider must not learn from the answer whether an id exists
+  await requireProposer(auth, scope, p.proposingUnitId);
   const unitOfNominee = await nomineeUnit(em, scope, p.nomineeKind, p.nomineeId);
   const today = todayInVietnam();
   if (!(await scope.subtree(round.scopeUnitId, today)).includes(p.proposingUnitId)) {
@@ -285,7 +287,6 @@ async function requirePlace(
   if (!(await scope.subtree(p.proposingUnitId, today)).includes(unitOfNominee)) {
     throw badInput('Đối tượng được đề nghị phải thuộc địa bàn của đơn vị đề nghị', 'NOMINEE_OUTSIDE_PROPOSING_UNIT', field('nomineeId'));
   }
-  await requireProposer(auth, scope, p.proposingUnitId);
   return round;
 }
 
@@ -342,12 +343,13 @@ async function lockForStep(
   authorize: (n: NominationRow, round: AwardRound) => Promise<void>,
   action: string,
   allowed: NominationStatus[],
+  refuse: (n: NominationRow) => DomainError = (n) => wrongStatus(n, action, allowed),
 ): Promise<{ n: NominationRow; round: AwardRound }> {
   const n = (await loadNominations(em, [input.id], true)).get(input.id);
   if (!n) throw notFound('Không tìm thấy hồ sơ đề nghị', 'NOMINATION_NOT_FOUND', field('id'));
   const round = (await findRound(em, n.roundId))!;
   await authorize(n, round);
-  if (!allowed.includes(n.status)) throw wrongStatus(n, action, allowed);
+  if (!allowed.includes(n.status)) throw refuse(n);
   if (n.version !== input.expectedVersion) {
     throw conflict(
       `Hồ sơ đã được cập nhật bởi người khác (phiên bản hiện tại ${n.version}, bạn gửi ${input.expectedVersion}); hãy tải lại`,
@@ -456,7 +458,7 @@ export async function submitNomination(em: EntityManager, auth: AuthContext, sco
 
 /**
  * Moves a locked nomination to `to`, as every step does: the status and its reason, the version, the
- * achievement's keys when it is rejected (and the escalation's give-back), and the transition by `actor`.
+ * achievement's keys when it is rejected or withdrawn (and the escalation's give-back), and the transition by `actor`.
  */
 async function move(em: EntityManager, n: NominationRow, to: NominationStatus, actor: string, reason?: string): Promise<NominationRow> {
   await rawQuery(
@@ -464,8 +466,9 @@ async function move(em: EntityManager, n: NominationRow, to: NominationStatus, a
     `update nomination set status = ?, version = version + 1,
        return_reason = case when ? = 'RETURNED' then ? else return_reason end,
        rejection_reason = case when ? = 'REJECTED' then ? else rejection_reason end,
+       withdrawal_reason = case when ? = 'WITHDRAWN' then ? else withdrawal_reason end,
        updated_at = now(), updated_by = ? where id = ?`,
-    [to, to, reason ?? null, to, reason ?? null, actor, n.id],
+    [to, to, reason ?? null, to, reason ?? null, to, reason ?? null, actor, n.id],
   );
   if (RELEASED.includes(to)) {
     await rawQuery(em, 'update nomination_achievement set live = false where nomination_id = ?', [n.id]);
@@ -569,6 +572,27 @@ export const rejectNomination = async (
 export async function returnNomination(em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationReasonInput): Result {
   const { round, after } = await step(em, auth, scope, input, 'trả lại hồ sơ', ['SUBMITTED', 'RECEIVED', 'UNDER_REVIEW'], 'RETURNED');
   return { result: after, events: [nominationReturnedEvent(after, round)] };
+}
+
+/** Where the proposing unit may still take its proposal back: before the round's level starts reviewing it. */
+const WITHDRAWABLE: NominationStatus[] = ['DRAFT', 'SUBMITTED', 'RECEIVED', 'RETURNED'];
+
+/**
+ * DRAFT, SUBMITTED, RECEIVED or RETURNED → WITHDRAWN with a reason (final): the proposing unit's
+ * officers take their own proposal back. Its achievement is free again and it leaves the quota; an
+ * escalated one gives the achievement back to the approved proposal it came from, as a rejection
+ * does. Once under review the outcome is the reviewers' (CONFLICT NOMINATION_NOT_WITHDRAWABLE).
+ * No event: like a rejection, a withdrawal ends the proposal where it stands and nobody else acts on it.
+ */
+export async function withdrawNomination(em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationReasonInput): Result {
+  const { n } = await lockForStep(em, input, asProposer(auth, scope), 'rút hồ sơ', WITHDRAWABLE, (n) =>
+    conflict(
+      `Không thể rút hồ sơ: hồ sơ đang ở trạng thái "${NOMINATION_STATUS_NAMES[n.status]}"; chỉ rút được trước khi cấp xét bắt đầu thẩm định`,
+      'NOMINATION_NOT_WITHDRAWABLE',
+      field('id'),
+    ),
+  );
+  return { result: await move(em, n, 'WITHDRAWN', auth.subject, input.reason), events: [] };
 }
 
 /**

@@ -14,6 +14,7 @@ export const NOMINATION_STATUSES = [
   'REJECTED',
   'RETURNED',
   'DECIDED',
+  'WITHDRAWN',
 ] as const;
 export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
 
@@ -26,6 +27,7 @@ export const NOMINATION_STATUS_NAMES: Record<NominationStatus, string> = {
   REJECTED: 'Không chấp thuận',
   RETURNED: 'Bị trả lại, cần bổ sung',
   DECIDED: 'Đã có quyết định khen thưởng',
+  WITHDRAWN: 'Đã rút hồ sơ',
 };
 
 /** What a nomination rests on: recognitions from the replica, a recognised initiative, or an achievement described freely. */
@@ -65,6 +67,7 @@ export interface NominationRow {
   version: number;
   returnReason: string | null;
   rejectionReason: string | null;
+  withdrawalReason: string | null;
   recognitions: RecognitionSnapshot[] | null;
   eligibility: { eligible: boolean; checks: EligibilityCheck[] } | null;
   submittedAt: Date | null;
@@ -96,7 +99,7 @@ const rowOf = (r: NominationRow): NominationRow => ({
 
 export const NOMINATION_COLUMNS = `n.id, n.round_id as "roundId", n.form_code as "formCode", n.nominee_kind as "nomineeKind",
   n.nominee_id as "nomineeId", n.proposing_unit_id as "proposingUnitId", n.summary, n.evidence, n.achievement, n.status, n.version,
-  n.return_reason as "returnReason", n.rejection_reason as "rejectionReason", n.recognitions, n.eligibility,
+  n.return_reason as "returnReason", n.rejection_reason as "rejectionReason", n.withdrawal_reason as "withdrawalReason", n.recognitions, n.eligibility,
   n.submitted_at as "submittedAt", n.escalated_from as "escalatedFrom", n.escalated_to as "escalatedTo", n.decision_ref as "decisionRef",
   n.created_at as "createdAt", n.created_by as "createdBy", n.updated_at as "updatedAt", n.updated_by as "updatedBy"`;
 

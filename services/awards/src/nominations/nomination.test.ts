@@ -22,11 +22,13 @@ import {
   markNominationsDecided,
   receiveNomination,
   rejectNomination,
+  returnNomination,
   startNominationReview,
   submitNomination,
+  withdrawNomination,
   type CreateNominationInput,
 } from './nomination.domain';
-import { loadNominations, type NominationRow } from './nomination.repository';
+import { loadNominations, nominationTransitionsLoader, type NominationRow } from './nomination.repository';
 
 const admin = new AuthContext({ subject: 'test-admin', roles: [{ role: 'SYSTEM_ADMIN' }] });
 const dayOffset = (days: number) => {
@@ -49,6 +51,14 @@ describe('nominations', () => {
     )) as DomainError | null;
     expect(err).not.toBeNull();
     return { code: err!.extensions.code, messageKey: err!.extensions.messageKey };
+  };
+  const refusalOf = async (p: Promise<unknown>) => {
+    const err = (await p.then(
+      () => null,
+      (e: unknown) => e,
+    )) as DomainError | null;
+    expect(err).not.toBeNull();
+    return { code: err!.extensions.code, messageKey: err!.extensions.messageKey, message: err!.message };
   };
   const nominationCount = async () => (await rawQuery<{ n: number }[]>(fork(), 'select count(*)::int as n from nomination', []))[0]!.n;
 
@@ -349,5 +359,116 @@ describe('nominations', () => {
         nominate({ roundId: provinceRound, nomineeId: h, formCode: 'BANG_KHEN_CHU_TICH_TINH', achievement: { recognitionIds: [r] } }),
       ),
     ).toEqual({ code: 'CONFLICT', messageKey: 'ACHIEVEMENT_ALREADY_NOMINATED' });
+  });
+  describe('withdrawal', () => {
+    const proposer = () => new AuthContext({ subject: 'can-bo-phuong', roles: [{ role: 'COMMUNE_OFFICER', unitId: area.communeA }] });
+    const withdraw = (n: NominationRow, as: AuthContext = proposer(), reason = 'Gia đình xin rút để bổ sung thành tích năm sau') =>
+      run((em, scope) => withdrawNomination(em, as, scope, { id: n.id, expectedVersion: n.version, reason }));
+    const statusOf = async (id: string) => (await loadNominations(fork(), [id])).get(id)!;
+
+    it('the proposing unit takes a submitted proposal back: final, recorded, its achievement and its quota place free again', async () => {
+      const roundId = await openRound(area.province, [{ formCode: 'GIAY_KHEN_CHU_TICH_XA', quota: { kind: 'COUNT', count: 1 } }]);
+      const h = await household();
+      const r = await learningFamily(h, 2025);
+      const sent = await submit(await nominate({ roundId, nomineeId: h, achievement: { recognitionIds: [r] } }));
+      const waiting = await nominate({ roundId, nomineeId: await household(), achievement: free('Thành tích chờ chỉ tiêu') });
+      expect(await refusal(submit(waiting))).toEqual({ code: 'CONFLICT', messageKey: 'QUOTA_EXCEEDED' });
+
+      const outsider = new AuthContext({ subject: 'can-bo-xa-khac', roles: [{ role: 'COMMUNE_OFFICER', unitId: area.communeB }] });
+      expect(await refusal(withdraw(sent, outsider))).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+      expect(await refusal(withdraw({ ...sent, version: sent.version - 1 }))).toEqual({ code: 'CONFLICT', messageKey: 'STALE_VERSION' });
+      expect((await statusOf(sent.id)).status).toBe('SUBMITTED');
+
+      const gone = await withdraw(sent);
+      expect(gone).toMatchObject({
+        status: 'WITHDRAWN',
+        version: sent.version + 1,
+        withdrawalReason: 'Gia đình xin rút để bổ sung thành tích năm sau',
+        updatedBy: 'can-bo-phuong',
+      });
+      expect((await nominationTransitionsLoader(fork()).load(sent.id)).at(-1)).toMatchObject({
+        fromStatus: 'SUBMITTED',
+        toStatus: 'WITHDRAWN',
+        reason: 'Gia đình xin rút để bổ sung thành tích năm sau',
+        by: 'can-bo-phuong',
+      });
+      expect(await refusal(withdraw(gone))).toEqual({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_WITHDRAWABLE' });
+      // the quota place and the recognition are free again
+      expect((await submit(waiting)).status).toBe('SUBMITTED');
+      expect((await nominate({ roundId, nomineeId: h, achievement: { recognitionIds: [r] } })).status).toBe('DRAFT');
+    });
+
+    it('from a draft, a received or a returned nomination too; not once under review, approved or decided, changing nothing', async () => {
+      const roundId = await openRound(area.province, [{ formCode: 'GIAY_KHEN_CHU_TICH_XA' }]);
+      const draft = await nominate({ roundId, nomineeId: await household(), achievement: free('Rút khi đang soạn') });
+      expect((await withdraw(draft)).status).toBe('WITHDRAWN');
+      const sent = await submit(await nominate({ roundId, nomineeId: await household(), achievement: free('Rút khi đã tiếp nhận') }));
+      const received = await run((em, scope) => receiveNomination(em, admin, scope, { id: sent.id, expectedVersion: sent.version }));
+      expect((await withdraw(received)).status).toBe('WITHDRAWN');
+      const again = await submit(await nominate({ roundId, nomineeId: await household(), achievement: free('Rút khi bị trả lại') }));
+      const returned = await run((em, scope) =>
+        returnNomination(em, admin, scope, { id: again.id, expectedVersion: again.version, reason: 'Bổ sung minh chứng' }),
+      );
+      expect((await withdraw(returned)).status).toBe('WITHDRAWN');
+
+      let reviewed = await submit(await nominate({ roundId, nomineeId: await household(), achievement: free('Đang thẩm định') }));
+      for (const step of [receiveNomination, startNominationReview]) {
+        const at = reviewed;
+        reviewed = await run((em, scope) => step(em, admin, scope, { id: at.id, expectedVersion: at.version }));
+      }
+      expect(await refusal(withdraw(reviewed))).toEqual({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_WITHDRAWABLE' });
+      expect(await statusOf(reviewed.id)).toMatchObject({ status: 'UNDER_REVIEW', version: reviewed.version, withdrawalReason: null });
+      const ok = await approved(await nominate({ roundId, nomineeId: await household(), achievement: free('Đã chấp thuận') }));
+      expect(await refusal(withdraw(ok))).toEqual({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_WITHDRAWABLE' });
+      const [decided] = await fork().transactional((tx) => markNominationsDecided(tx as EntityManager, [ok.id], '88/QĐ-UBND'));
+      expect(await refusal(withdraw(decided!))).toEqual({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_WITHDRAWABLE' });
+    });
+
+    it('withdrawing an escalated proposal gives the achievement back to the approved one below, as a rejection does', async () => {
+      const communeRound = await openRound(area.communeA, [{ formCode: 'GIAY_KHEN_CHU_TICH_XA' }]);
+      const provinceRound = await openRound(area.province, [{ formCode: 'BANG_KHEN_CHU_TICH_TINH' }]);
+      const h = await household();
+      const r = await learningFamily(h, 2023);
+      const ok = await approved(await nominate({ roundId: communeRound, nomineeId: h, achievement: { recognitionIds: [r] } }));
+      const up = await run((em, scope) =>
+        escalateNomination(em, admin, scope, {
+          id: ok.id,
+          expectedVersion: ok.version,
+          roundId: provinceRound,
+          formCode: 'BANG_KHEN_CHU_TICH_TINH',
+        }),
+      );
+      const sent = await submit(up);
+      expect((await withdraw(sent)).status).toBe('WITHDRAWN');
+      const holders = await rawQuery<{ nominationId: string }[]>(
+        fork(),
+        'select nomination_id as "nominationId" from nomination_achievement where achievement_key = ? and live',
+        [`RECOGNITION:${r}`],
+      );
+      expect(holders).toEqual([{ nominationId: ok.id }]);
+      expect((await statusOf(ok.id)).status).toBe('APPROVED');
+    });
+  });
+
+  it('an outsider creating a nomination learns nothing about the nominee: FORBIDDEN whether the id exists or not', async () => {
+    const roundId = await openRound(area.province, [{ formCode: 'GIAY_KHEN_CHU_TICH_XA' }]);
+    const outsider = new AuthContext({ subject: 'can-bo-xa-khac', roles: [{ role: 'COMMUNE_OFFICER', unitId: area.communeB }] });
+    const before = await nominationCount();
+    const attempt = (nomineeId: string) =>
+      run((em, scope) =>
+        createNomination(em, outsider, scope, {
+          roundId,
+          formCode: 'GIAY_KHEN_CHU_TICH_XA',
+          nomineeKind: 'HOUSEHOLD',
+          nomineeId,
+          proposingUnitId: area.communeA,
+          summary: 'Thử',
+          achievement: free('Thử'),
+        }),
+      );
+    const known = await refusalOf(attempt(await household()));
+    const unknown = await refusalOf(attempt(randomUUID()));
+    expect(known).toEqual({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE', message: unknown.message });
+    expect(await nominationCount()).toBe(before);
   });
 });

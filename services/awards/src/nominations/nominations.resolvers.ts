@@ -30,6 +30,7 @@ import {
   submitNomination,
   updateNomination,
   updateNominationInput,
+  withdrawNomination,
 } from './nomination.domain';
 import {
   NOMINATION_STATUS_NAMES,
@@ -222,6 +223,12 @@ export const nominationResolvers: GraphQLResolverMap<AwardsContext> = {
       const input = parseInput(escalateNominationInput, args.input);
       const nomination = await ctx.transact((em) => escalateNomination(em, ctx.auth, ctx.loaders.scope, input));
       logStep(ctx, nomination, 'nomination escalated');
+      return { nomination };
+    },
+    withdrawNomination: async (_: unknown, args: { input: unknown }, ctx: AwardsContext) => {
+      const input = parseInput(nominationReasonInput, args.input);
+      const nomination = await ctx.transact((em) => withdrawNomination(em, ctx.auth, ctx.loaders.scope, input));
+      logStep(ctx, nomination, 'nomination withdrawn');
       return { nomination };
     },
     recordDiscipline: async (_: unknown, args: { input: unknown }, ctx: AwardsContext) => {
