@@ -37,6 +37,12 @@ const CLOSE_SESSION = `mutation Y($input: CloseCouncilSessionInput!) {
   closeCouncilSession(input: $input) { session { id status closedAt minutes agenda { ${ITEM_FIELDS} } } }
 }`;
 const ITEM = `query Q($id: ID!) { agendaItem(id: $id) { ${ITEM_FIELDS} } }`;
+const REMOVE_ITEM = `mutation R($input: RemoveAgendaItemInput!) {
+  removeAgendaItem(input: $input) { item { id status statusName removedBy removalReason tally { approve } outcome } }
+}`;
+const CANCEL_SESSION = `mutation Z($input: CancelCouncilSessionInput!) {
+  cancelCouncilSession(input: $input) { session { id status statusName cancelledBy cancelReason agenda { id status removalReason } } }
+}`;
 const UNIT_COUNCIL = `query U($id: ID!) {
   adminUnit(id: $id) { name council { name sessions { id status minutes agenda { id title outcome } attendance { displayName } } } }
 }`;
@@ -475,5 +481,144 @@ describe('councils, sessions and votes, through the gateway', () => {
     for (const m of [...members, ...m2]) expect(raw).not.toContain(m.id);
     // the initiative item sends no nomination event
     expect(voted.some((e) => e.data.agendaItemId === itemC.id)).toBe(false);
+  });
+  it('an item nobody voted on is removed and its nomination goes elsewhere; a voted one stays; a planned session is cancelled with its items', async () => {
+    const { province } = await createProvince('Việt Nam (rút nội dung họp)', 'Tỉnh Hà Nam');
+    const kimBang = await createUnit({
+      code: uniqueCode(),
+      name: 'Xã Kim Bảng',
+      kind: 'COMMUNE',
+      parentId: province.id,
+      validFrom: '2025-07-01',
+    });
+    const thanhLiem = await createUnit({
+      code: uniqueCode(),
+      name: 'Xã Thanh Liêm',
+      kind: 'COMMUNE',
+      parentId: province.id,
+      validFrom: '2025-07-01',
+    });
+    await replicated('admin_unit_version_replica', [province.id, kimBang.id, thanhLiem.id], 'awards');
+    const officer = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: kimBang.id }], 'thi-dua-kim-bang');
+    const outsider = await tokenFor([{ role: 'EMULATION_OFFICER', unitId: thanhLiem.id }], 'thi-dua-thanh-liem');
+    const council = (
+      await ok(
+        CREATE,
+        {
+          unitId: kimBang.id,
+          name: 'Hội đồng Thi đua – Khen thưởng xã Kim Bảng',
+          quorum: { numerator: 1, denominator: 2 },
+          passThreshold: { base: 'PRESENT', comparator: 'GT', percent: 50 },
+          secretBallot: false,
+        },
+        officer,
+      )
+    ).council;
+    const members: { id: string; token: string }[] = [];
+    for (let k = 0; k < 3; k += 1) {
+      const subject = `hd-kim-bang-${k + 1}-${randomUUID().slice(0, 6)}`;
+      const m = (
+        await ok(ADD_MEMBER, { councilId: council.id, subject, displayName: `Thành viên Kim Bảng ${k + 1}`, from: '2026-01-01' }, officer)
+      ).member;
+      members.push({ id: m.id, token: await tokenFor([{ role: 'COUNCIL_MEMBER', unitId: kimBang.id }], subject) });
+    }
+    const round = await giayKhenRound(kimBang.id, officer);
+    const [x, y, z] = [
+      await underReview(round, kimBang.id, officer, 'Gia đình học tập thôn Bút Sơn'),
+      await underReview(round, kimBang.id, officer, 'Gia đình khuyến học thôn Quế'),
+      await underReview(round, kimBang.id, officer, 'Gia đình học tập thôn Ba Sao'),
+    ];
+    const put = async (sessionId: string, subjectId: string, title: string) =>
+      (await ok(ADD_ITEM, { sessionId, subjectKind: 'NOMINATION', subjectId, title }, officer)).item as { id: string };
+
+    // planned for 10/10: x is taken off before the session, y goes when the session is cancelled
+    const first = (await ok(PLAN, { councilId: council.id, date: '2026-10-10', place: 'Hội trường xã Kim Bảng' }, officer)).session;
+    const xFirst = await put(first.id, x.id, 'Giấy khen cho gia đình thôn Bút Sơn');
+    const yFirst = await put(first.id, y.id, 'Giấy khen cho gia đình thôn Quế');
+    const reason = 'Hồ sơ chưa có biên bản họp thôn';
+    expect(await refused(REMOVE_ITEM, { input: { itemId: xFirst.id, reason } }, outsider)).toMatchObject({
+      code: 'FORBIDDEN',
+      messageKey: 'OUTSIDE_SCOPE',
+    });
+    expect(await refused(REMOVE_ITEM, { input: { itemId: xFirst.id, reason: ' ' } }, officer)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input', 'reason'],
+    });
+    expect((await ok(REMOVE_ITEM, { itemId: xFirst.id, reason }, officer)).item).toMatchObject({
+      status: 'REMOVED',
+      statusName: 'Đã rút khỏi chương trình',
+      removedBy: 'thi-dua-kim-bang',
+      removalReason: reason,
+      tally: null,
+      outcome: null,
+    });
+    expect(await refused(CANCEL_SESSION, { input: { sessionId: first.id, reason: 'Hoãn họp' } }, outsider)).toMatchObject({
+      code: 'FORBIDDEN',
+      messageKey: 'OUTSIDE_SCOPE',
+    });
+    const cancelled = (await ok(CANCEL_SESSION, { sessionId: first.id, reason: 'Chủ tịch Hội đồng đi công tác' }, officer)).session;
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', statusName: 'Đã hủy', cancelReason: 'Chủ tịch Hội đồng đi công tác' });
+    expect(cancelled.agenda).toEqual([
+      { id: xFirst.id, status: 'REMOVED', removalReason: reason },
+      { id: yFirst.id, status: 'REMOVED', removalReason: 'Phiên họp bị hủy: Chủ tịch Hội đồng đi công tác' },
+    ]);
+    expect(await refused(OPEN, { input: { sessionId: first.id, presentMemberIds: [] } }, officer)).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'SESSION_CANCELLED',
+    });
+
+    // both go on the next session; there, z is taken off mid-session and the officer returns it
+    const second = (await ok(PLAN, { councilId: council.id, date: '2026-10-17', place: 'Hội trường xã Kim Bảng' }, officer)).session;
+    const xItem = await put(second.id, x.id, 'Giấy khen cho gia đình thôn Bút Sơn');
+    const yItem = await put(second.id, y.id, 'Giấy khen cho gia đình thôn Quế');
+    const zItem = await put(second.id, z.id, 'Giấy khen cho gia đình thôn Ba Sao');
+    await ok(OPEN, { sessionId: second.id, presentMemberIds: members.map((m) => m.id) }, officer);
+    expect(await refused(CANCEL_SESSION, { input: { sessionId: second.id, reason: 'Hoãn' } }, officer)).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'SESSION_NOT_PLANNED',
+    });
+    await ok(VOTE, { itemId: xItem.id, choice: 'APPROVE' }, members[0]!.token);
+    expect(await refused(REMOVE_ITEM, { input: { itemId: xItem.id, reason } }, officer)).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'VOTES_CAST',
+    });
+    const returnZ = { id: z.id, expectedVersion: z.version, reason: 'Bổ sung xác nhận của trưởng thôn' };
+    expect(await refused(nominationStep('returnNomination', 'NominationReasonInput'), { input: returnZ }, officer)).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'NOMINATION_BEFORE_COUNCIL',
+    });
+    await ok(REMOVE_ITEM, { itemId: zItem.id, reason: 'Hồ sơ cần xác nhận của trưởng thôn' }, officer);
+    expect(await refused(VOTE, { input: { itemId: zItem.id, choice: 'APPROVE' } }, members[1]!.token)).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'ITEM_REMOVED',
+    });
+    expect((await ok(nominationStep('returnNomination', 'NominationReasonInput'), returnZ, officer)).nomination.status).toBe('RETURNED');
+
+    for (const m of members.slice(1)) await ok(VOTE, { itemId: xItem.id, choice: 'APPROVE' }, m.token);
+    for (const m of members) await ok(VOTE, { itemId: yItem.id, choice: 'REJECT' }, m.token);
+    const closed = (await ok(CLOSE_SESSION, { sessionId: second.id }, officer)).session;
+    expect(closed.agenda.map((i: { status: string; outcome: string | null }) => [i.status, i.outcome])).toEqual([
+      ['CLOSED', 'PASSED'],
+      ['CLOSED', 'FAILED'],
+      ['REMOVED', null],
+    ]);
+    expect(closed.minutes).toContain(
+      'Rút khỏi chương trình họp:\n   3. Giấy khen cho gia đình thôn Ba Sao — Hồ sơ cần xác nhận của trưởng thôn',
+    );
+    expect(closed.minutes.match(/Kết luận:/g)).toHaveLength(2);
+    const statuses = await sql<{ id: string; status: string }>('awards', 'select id, status from nomination where id = any($1::uuid[])', [
+      [x.id, y.id, z.id],
+    ]);
+    expect(new Map(statuses.map((r) => [r.id, r.status]))).toEqual(
+      new Map([
+        [x.id, 'APPROVED'],
+        [y.id, 'REJECTED'],
+        [z.id, 'RETURNED'],
+      ]),
+    );
+    expect(await refused(REMOVE_ITEM, { input: { itemId: xItem.id, reason } }, officer)).toMatchObject({
+      code: 'CONFLICT',
+      messageKey: 'SESSION_CLOSED',
+    });
   });
 });

@@ -374,6 +374,14 @@ describe('nominations, through the gateway', () => {
       { token: outsider },
     );
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+    // an outsider learns nothing about the nominee: an id that does not exist gets the same answer
+    const probing = await gql(
+      CREATE,
+      { input: nominationInput('00000000-0000-4000-8000-000000000001', { free: { kind: 'Khác', year: 2025, text: 'x' } }) },
+      { token: outsider },
+    );
+    expect(probing.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+    expect(probing.errors?.[0]?.message).toBe(foreign.errors?.[0]?.message);
     const unknown = await gql(
       CREATE,
       { input: nominationInput('00000000-0000-4000-8000-000000000001', { recognitionIds }) },
@@ -410,6 +418,68 @@ describe('nominations, through the gateway', () => {
     expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'reason'] });
     const [row] = await sql<{ status: string }>('awards', 'select status from nomination where id = $1', [happy.id]);
     expect(row!.status).toBe('APPROVED');
+  });
+
+  it('the proposing unit withdraws its own proposals: the quota place and the achievement are free again; not once approved', async () => {
+    const withdraw = (id: string, expectedVersion: number, token: string, reason = 'Gia đình xin rút hồ sơ') =>
+      gql(step('withdrawNomination', 'NominationReasonInput'), { input: { id, expectedVersion, reason } }, { token });
+    const [second] = await sql<{ id: string; version: number }>(
+      'awards',
+      `select id, version from nomination where nominee_id = $1 and status = 'SUBMITTED'`,
+      [hh.full2],
+    );
+    const [third] = await sql<{ id: string; version: number }>('awards', `select id, version from nomination where nominee_id = $1`, [
+      hh.full3,
+    ]);
+
+    for (const token of [outsider, outsideOfficer]) {
+      const denied = await withdraw(second!.id, second!.version, token);
+      expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', messageKey: 'OUTSIDE_SCOPE' });
+    }
+    const noReason = await withdraw(second!.id, second!.version, proposer, ' ');
+    expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'reason'] });
+    const done = await withdraw(second!.id, second!.version, proposer);
+    expect(done.errors).toBeUndefined();
+    const withdrawn = done.data!.withdrawNomination.nomination;
+    expect(withdrawn).toMatchObject({ status: 'WITHDRAWN', statusName: 'Đã rút hồ sơ' });
+    expect(withdrawn.transitions.at(-1)).toMatchObject({
+      fromStatus: 'SUBMITTED',
+      toStatus: 'WITHDRAWN',
+      reason: 'Gia đình xin rút hồ sơ',
+    });
+    const again = await withdraw(second!.id, withdrawn.version, proposer);
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_WITHDRAWABLE' });
+
+    // the quota of two had no room for the third household; now it has, and hh.full2's recognitions are free
+    const third2 = await gql(step('submitNomination'), { input: { id: third!.id, expectedVersion: third!.version } }, { token: proposer });
+    expect(third2.errors).toBeUndefined();
+    expect(third2.data!.submitNomination.nomination.status).toBe('SUBMITTED');
+    expect((await created(nominationInput(hh.full2, { recognitionIds: await recognitionIdsOf(hh.full2) }))).status).toBe('DRAFT');
+
+    // approved: the outcome is the reviewers'
+    const approvedRow = async () =>
+      (await sql<{ status: string; version: number }>('awards', 'select status, version from nomination where id = $1', [happy.id]))[0];
+    const before = await approvedRow();
+    const late = await withdraw(happy.id, before!.version, proposer);
+    expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', messageKey: 'NOMINATION_NOT_WITHDRAWABLE' });
+    expect(await approvedRow()).toEqual({ status: 'APPROVED', version: before!.version });
+
+    // the escalated proposal, received at the province, is withdrawn by the commune: the achievement goes back to the approved one
+    const [up] = await sql<{ id: string; version: number }>('awards', 'select id, version from nomination where escalated_from = $1', [
+      happy.id,
+    ]);
+    const upDone = await withdraw(up!.id, up!.version, proposer, 'Xã rút đề nghị cấp tỉnh để bổ sung thành tích');
+    expect(upDone.errors).toBeUndefined();
+    expect(upDone.data!.withdrawNomination.nomination).toMatchObject({
+      status: 'WITHDRAWN',
+      escalatedFrom: { id: happy.id, status: 'APPROVED' },
+    });
+    const holders = await sql<{ id: string }>(
+      'awards',
+      `select distinct nomination_id as id from nomination_achievement where live and achievement_key = any($1::text[])`,
+      [(await recognitionIdsOf(hh.full)).map((r) => `RECOGNITION:${r}`)],
+    );
+    expect(holders).toEqual([{ id: happy.id }]);
   });
 
   it('publishes the submissions and the return on xhht.awards.events, with ids and no personal data', async () => {
