@@ -5,15 +5,8 @@ import { CERTIFICATES_ROUTE } from '../certificates/certificate-route';
 import { formKey } from '../forms/award-form.repository';
 import { canReadNomination } from '../nominations/nomination.domain';
 import { canReadAwardee, issueAwardDecision, issueAwardDecisionInput, revokeAward, revokeAwardInput } from './award-decision.domain';
+import { NOMINEE_TYPENAMES } from '../rounds/eligibility-rules';
 import type { AwardDecisionRow, AwardRow } from './award-decision.repository';
-
-const NOMINEE_TYPENAMES: Record<string, string> = {
-  PERSON: 'Person',
-  HOUSEHOLD: 'Household',
-  CLAN: 'Clan',
-  ORGANIZATION: 'Organization',
-  ADMIN_UNIT: 'AdminUnit',
-};
 
 /** Names awards holds only because a decision printed them: persons' and households'. */
 const PERSONAL_NAME_KINDS = new Set(['PERSON', 'HOUSEHOLD']);
