@@ -30,6 +30,11 @@ export const awardDecisionResolvers: GraphQLResolverMap<AwardsContext> = {
     issuingUnit: (d: AwardDecisionRow) => ({ __typename: 'AdminUnit', id: d.issuingUnitId }),
     awards: (d: AwardDecisionRow, _: unknown, ctx: AwardsContext) => ctx.loaders.awardsByDecision.load(d.id),
     createdAt: (d: AwardDecisionRow) => d.createdAt.toISOString(),
+    certificatesUrl: async (d: AwardDecisionRow, _: unknown, ctx: AwardsContext) => {
+      const awards = (await ctx.loaders.awardsByDecision.load(d.id)).filter((a) => a.revokedOn === null);
+      for (const a of awards) if (await readsAwardee(ctx, a)) return `${CERTIFICATES_ROUTE}/decisions/${d.id}`;
+      return null;
+    },
   },
   Award: {
     __resolveReference: (ref: { id: string }, ctx: AwardsContext) => (isUuid(ref.id) ? ctx.loaders.awardById.load(ref.id) : null),
