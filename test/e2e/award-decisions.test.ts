@@ -39,7 +39,7 @@ const AWARD_FIELDS = `id nomineeKind nominee { __typename ... on Household { id 
 const ISSUE = `mutation D($input: IssueAwardDecisionInput!) {
   issueAwardDecision(input: $input) {
     decision { id number decidedOn issuingBody grantor place signerName signerTitle citation form { code authorityLevel }
-      issuingUnit { id name } round { id decisions { id } } awards { ${AWARD_FIELDS} } }
+      issuingUnit { id name } round { id decisions { id } } certificatesUrl awards { ${AWARD_FIELDS} } }
   }
 }`;
 const REVOKE = `mutation R($input: RevokeAwardInput!) { revokeAward(input: $input) { award { ${AWARD_FIELDS} } } }`;
@@ -61,6 +61,7 @@ const refused = async (query: string, input: Record<string, unknown>, token: str
 };
 const certificate = (awardId: string, token?: string) =>
   fetch(new URL(`/certificates/${awardId}`, stack().gatewayUrl), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const print = (path: string, token: string) => fetch(new URL(path, stack().gatewayUrl), { headers: { authorization: `Bearer ${token}` } });
 const decisionRows = async (roundId: string) =>
   (await sql<{ n: number }>('awards', 'select count(*)::int as n from award_decision where round_id = $1', [roundId]))[0]!.n;
 
@@ -311,6 +312,14 @@ describe('a whole award round, from nomination to certificate, through the gatew
     expect((await certificate(award.id, partner)).status).toBe(403);
     expect((await certificate(award.id)).status).toBe(401);
     expect((await certificate(randomUUID(), proposer)).status).toBe(404);
+    // the whole decision in one PDF, a page per award the caller may print
+    expect(decision.certificatesUrl).toBe(`/certificates/decisions/${decision.id}`);
+    const all = await print(decision.certificatesUrl, provinceOfficer);
+    expect(all.status).toBe(200);
+    const pages = await pdfText(Buffer.from(await all.arrayBuffer()));
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain('Gia đình ông Đinh Văn Ằng');
+    expect((await print(decision.certificatesUrl, outsider)).status).toBe(403);
 
     // the award on the household and the units; the household's name only for those who may read it
     const mine = (await gql(HOUSEHOLD_AWARDS, { id: h1 }, { token: proposer })).data!.household.awards;
@@ -351,6 +360,7 @@ describe('a whole award round, from nomination to certificate, through the gatew
       code: 'CONFLICT',
       messageKey: 'AWARD_ALREADY_REVOKED',
     });
+    expect((await print(`/certificates/decisions/${decision.id}`, provinceOfficer)).status).toBe(409);
     const gone = await certificate(award.id, proposer);
     expect(gone.status).toBe(409);
     expect(((await gone.json()) as { errors: { extensions: { messageKey: string } }[] }).errors[0]!.extensions.messageKey).toBe(

@@ -12,6 +12,7 @@ import {
 } from '@xhht/infra';
 import { stack } from './stack';
 import { migrations } from '../../services/awards/src/migrations';
+import type { AwardRound, RoundForm } from '../../services/awards/src/rounds/award-round.repository';
 
 /**
  * An ORM with awards' schema migrated on the test stack's PostgreSQL: on awards' own database (what
@@ -68,3 +69,24 @@ export async function replicaUnit(em: AwardsEm, kind: string, name: string, pare
   );
   return id;
 }
+
+/** An OPEN annual round of 2026 with the given forms, as eligibility sees it (recognitions and results for 2023–2025 are final by then). */
+export const annualRound2026 = (forms: RoundForm[]): AwardRound => ({
+  id: randomUUID(),
+  scopeUnitId: randomUUID(),
+  kind: 'ANNUAL',
+  year: 2026,
+  name: 'Khen thưởng Tuần lễ hưởng ứng học tập suốt đời 2026',
+  status: 'OPEN',
+  nominationDeadline: '2026-09-10',
+  decisionDeadline: '2026-09-25',
+  forms,
+  createdAt: new Date(),
+  createdBy: 'test',
+  updatedAt: new Date(),
+  updatedBy: 'test',
+  openedAt: new Date(),
+  openedBy: 'test',
+  closedAt: null,
+  closedBy: null,
+});

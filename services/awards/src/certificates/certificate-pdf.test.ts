@@ -1,5 +1,6 @@
 import { pdfText } from '../../../../test/support/pdf';
-import { renderCertificatePdf, vietnameseDate, type CertificateContent } from './certificate-pdf';
+import { renderCertificatePdf, renderCertificatesPdf, vietnameseDate, type CertificateContent } from './certificate-pdf';
+import { certificateHeading } from './certificate-content';
 
 const CERTIFICATE: CertificateContent = {
   authority: ['ỦY BAN NHÂN DÂN', 'TỈNH LẠNG SƠN'],
@@ -56,6 +57,22 @@ describe('certificate PDF', () => {
     expect(decomposed.awardee).not.toBe('Hộ gia đình bà Lê Thị Hường');
     const [page] = await pdfText(await renderCertificatePdf(decomposed));
     expect(lines(page!)).toContain('Hộ gia đình bà Lê Thị Hường'.normalize('NFC'));
+  });
+
+  it('prints the certificates of a decision one page each, in order, with one embedded font', async () => {
+    const second = { ...CERTIFICATE, awardee: 'Dòng họ Hoàng ở thôn Nà Cạo', registerNumber: 'BK-2026-0043' };
+    const pdf = await renderCertificatesPdf([CERTIFICATE, second], 'Quyết định số 1234/QĐ-UBND – Bằng khen');
+    const pages = await pdfText(pdf);
+    expect(pages).toHaveLength(2);
+    expect(lines(pages[0]!)).toEqual(expect.arrayContaining(['Hộ gia đình ông Nguyễn Văn Đức', 'Số vào sổ: BK-2026-0042']));
+    expect(lines(pages[1]!)).toEqual(expect.arrayContaining(['Dòng họ Hoàng ở thôn Nà Cạo', 'Số vào sổ: BK-2026-0043']));
+    expect(pdf.toString('latin1').match(/\/FontFile2/g)).toHaveLength(3);
+  });
+
+  it('heads the certificate with the form: BẰNG KHEN, GIẤY KHEN, or the emulation title itself', () => {
+    expect(certificateHeading('Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh')).toBe('BẰNG KHEN');
+    expect(certificateHeading('Giấy khen của Chủ tịch Ủy ban nhân dân xã')).toBe('GIẤY KHEN');
+    expect(certificateHeading('Danh hiệu "Lao động tiên tiến"')).toBe('LAO ĐỘNG TIÊN TIẾN');
   });
 
   it('writes the date the way an administrative document does', () => {

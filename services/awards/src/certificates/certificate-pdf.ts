@@ -50,12 +50,20 @@ const shortDate = (isoDate: string) => isoDate.split('-').reverse().join('/');
  */
 export function renderCertificatePdf(content: CertificateContent): Promise<Buffer> {
   const c = normalised(content);
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: 0,
-    info: { Title: `${c.heading} – ${c.awardee}`, Author: c.grantor, Subject: `Quyết định số ${c.decisionNumber}` },
-  });
+  return renderPages([c], { Title: `${c.heading} – ${c.awardee}`, Author: c.grantor, Subject: `Quyết định số ${c.decisionNumber}` });
+}
+
+/**
+ * A decision's certificates in one PDF, one page each in the order given, for printing in one go;
+ * the font is embedded once for all pages.
+ */
+export function renderCertificatesPdf(contents: CertificateContent[], title: string): Promise<Buffer> {
+  const pages = contents.map(normalised);
+  return renderPages(pages, { Title: title.normalize('NFC'), Author: pages[0]?.grantor ?? '', Subject: title.normalize('NFC') });
+}
+
+function renderPages(pages: CertificateContent[], info: { Title: string; Author: string; Subject: string }): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 0, autoFirstPage: false, info });
   doc.registerFont('regular', FONT.regular);
   doc.registerFont('bold', FONT.bold);
   doc.registerFont('italic', FONT.italic);
@@ -65,7 +73,16 @@ export function renderCertificatePdf(content: CertificateContent): Promise<Buffe
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  for (const c of pages) {
+    doc.addPage();
+    drawCertificate(doc, c);
+  }
+  doc.end();
+  return done;
+}
 
+/** One certificate on the current page. */
+function drawCertificate(doc: PDFKit.PDFDocument, c: CertificateContent): void {
   const width = doc.page.width;
   const height = doc.page.height;
   const red = '#b3121b';
@@ -139,8 +156,6 @@ export function renderCertificatePdf(content: CertificateContent): Promise<Buffe
   doc.font('regular').fontSize(11);
   doc.text(`Quyết định số ${c.decisionNumber} ngày ${shortDate(c.decisionDate)}`, 60, height - 110, { width: 320 });
   doc.text(`Số vào sổ: ${c.registerNumber}`, 60, doc.y + 2, { width: 320 });
-  doc.end();
-  return done;
 }
 
 function normalised(c: CertificateContent): CertificateContent {

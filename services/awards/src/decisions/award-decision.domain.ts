@@ -10,6 +10,7 @@ import {
   notFound,
   rawQuery,
   todayInVietnam,
+  uuidArray,
   type AuthContext,
   type CloudEvent,
   type ReplicaScope,
@@ -20,7 +21,7 @@ import {
 } from '@xhht/infra';
 import { AUTHORITY_LEVEL_NAMES, type AuthorityLevel } from '../forms/award-forms';
 import { formsAt, type AwardForm } from '../forms/award-form.repository';
-import { activeDiscipline } from '../nominations/discipline.domain';
+import { activeDisciplines } from '../nominations/discipline.domain';
 import { markNominationsDecided, PROPOSER_ROLES } from '../nominations/nomination.domain';
 import { loadNominations, type NominationRow } from '../nominations/nomination.repository';
 import { findRound, type AwardRound } from '../rounds/award-round.repository';
@@ -100,16 +101,19 @@ interface UnitOn {
   parentId: string | null;
 }
 
-/** The unit's version in force on `day` in the hierarchy replica, or null. */
-async function unitOn(em: EntityManager, unitId: string, day: string): Promise<UnitOn | null> {
-  const [u] = await rawQuery<UnitOn[]>(
+/** The units' versions in force on `day` in the hierarchy replica, by id (unknown ones absent); one statement. */
+async function unitsOn(em: EntityManager, unitIds: readonly string[], day: string): Promise<Map<string, UnitOn>> {
+  if (unitIds.length === 0) return new Map();
+  const rows = await rawQuery<UnitOn[]>(
     em,
     `select unit_id as id, name, kind, parent_id as "parentId" from admin_unit_version_replica
-     where unit_id = ? and valid_from <= ?::date and (valid_to is null or valid_to >= ?::date) limit 1`,
-    [unitId, day, day],
+     where unit_id = any(?::uuid[]) and valid_from <= ?::date and (valid_to is null or valid_to >= ?::date)`,
+    [uuidArray(unitIds), day, day],
   );
-  return u ?? null;
+  return new Map(rows.map((u) => [u.id, u]));
 }
+
+const unitOn = async (em: EntityManager, unitId: string, day: string) => (await unitsOn(em, [unitId], day)).get(unitId) ?? null;
 
 /** "Phường Đông Kinh, Tỉnh Lạng Sơn": the unit and those above it on `day`, the nation left out. */
 async function unitPath(em: EntityManager, unitId: string, day: string): Promise<string> {
@@ -190,19 +194,19 @@ async function nomineeUnits(em: EntityManager, nominations: NominationRow[]): Pr
 
 /** The name awards knows for a nominee: clans, organizations and units; persons' and households' names are personal data it never receives. */
 async function knownNames(em: EntityManager, nominations: NominationRow[], day: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+  const units = await unitsOn(
+    em,
+    nominations.filter((n) => n.nomineeKind === 'ADMIN_UNIT').map((n) => n.nomineeId),
+    day,
+  );
   const participants = await findParticipants(
     em,
-    nominations.map((n) => n.nomineeId),
+    nominations.filter((n) => n.nomineeKind !== 'ADMIN_UNIT').map((n) => n.nomineeId),
   );
+  const out = new Map<string, string>();
   for (const n of nominations) {
-    if (n.nomineeKind === 'ADMIN_UNIT') {
-      const u = await unitOn(em, n.nomineeId, day);
-      if (u) out.set(n.nomineeId, u.name);
-    } else {
-      const name = participants.get(n.nomineeId)?.name;
-      if (name) out.set(n.nomineeId, name);
-    }
+    const name = n.nomineeKind === 'ADMIN_UNIT' ? units.get(n.nomineeId)?.name : participants.get(n.nomineeId)?.name;
+    if (name) out.set(n.nomineeId, name);
   }
   return out;
 }
@@ -247,6 +251,11 @@ export async function issueAwardDecision(
   }
   const nominations = await loadNominations(em, ids);
   const names = await knownNames(em, [...nominations.values()], input.decidedOn);
+  const disciplined = await activeDisciplines(
+    em,
+    [...nominations.values()].map((n) => n.nomineeId),
+    input.decidedOn,
+  );
   for (const [i, a] of input.awardees.entries()) {
     const n = nominations.get(a.nominationId);
     if (!n) throw notFound(`Không tìm thấy hồ sơ đề nghị ${a.nominationId}`, 'NOMINATION_NOT_FOUND', field('awardees', i, 'nominationId'));
@@ -264,7 +273,7 @@ export async function issueAwardDecision(
         field('awardees', i, 'name'),
       );
     }
-    const d = await activeDiscipline(em, n.nomineeId, input.decidedOn);
+    const d = disciplined.get(n.nomineeId);
     if (d) {
       throw conflict(
         `Đối tượng của hồ sơ ${n.id} đang trong thời gian thi hành kỷ luật (quyết định ${d.decisionRef}), chưa được khen thưởng`,
@@ -329,53 +338,63 @@ export async function issueAwardDecision(
     [input.issuingUnitId, year],
   )) as [{ last: number }];
   const units = await nomineeUnits(em, [...nominations.values()]);
-  for (const [i, a] of input.awardees.entries()) {
+  // the line under an awardee's name: a participant's unit and those above it, or a unit's parent and those above it
+  const ownUnits = await unitsOn(
+    em,
+    [...nominations.values()].filter((n) => n.nomineeKind === 'ADMIN_UNIT').map((n) => n.nomineeId),
+    input.decidedOn,
+  );
+  const detailUnitOf = (n: NominationRow) =>
+    n.nomineeKind === 'ADMIN_UNIT' ? (ownUnits.get(n.nomineeId)?.parentId ?? null) : units.get(n.nomineeId)!;
+  const paths = new Map<string, string>();
+  for (const unitId of new Set(input.awardees.filter((a) => !a.detail).map((a) => detailUnitOf(nominations.get(a.nominationId)!)))) {
+    if (unitId) paths.set(unitId, await unitPath(em, unitId, input.decidedOn));
+  }
+  const rows = input.awardees.map((a, i) => {
     const n = nominations.get(a.nominationId)!;
     const seq = last + i + 1;
-    const nomineeUnitId = units.get(n.nomineeId)!;
-    const detailUnit =
-      n.nomineeKind === 'ADMIN_UNIT' ? ((await unitOn(em, n.nomineeId, input.decidedOn))?.parentId ?? null) : nomineeUnitId;
-    await rawQuery(
-      em,
-      `insert into award (id, decision_id, position, nomination_id, nominee_kind, nominee_id, nominee_unit_id, awardee_name, awardee_detail,
-         citation, issuing_unit_id, year, register_seq, register_number, version)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-      [
-        randomUUID(),
-        decisionId,
-        i + 1,
-        n.id,
-        n.nomineeKind,
-        n.nomineeId,
-        nomineeUnitId,
-        a.name ?? names.get(n.nomineeId)!,
-        a.detail ?? (detailUnit ? (await unitPath(em, detailUnit, input.decidedOn)) || null : null),
-        a.citation ?? null,
-        input.issuingUnitId,
-        year,
-        seq,
-        `${String(seq).padStart(4, '0')}/${year}`,
-      ],
-    );
-  }
-  const decision = (await loadDecisions(em, [decisionId])).get(decisionId)!;
-  const awards = await rawQuery<{ id: string }[]>(em, 'select id from award where decision_id = ? order by position', [decisionId]);
+    const detailUnit = detailUnitOf(n);
+    return {
+      id: randomUUID(),
+      position: i + 1,
+      nominationId: n.id,
+      nomineeKind: n.nomineeKind,
+      nomineeId: n.nomineeId,
+      nomineeUnitId: units.get(n.nomineeId)!,
+      name: a.name ?? names.get(n.nomineeId)!,
+      detail: a.detail ?? ((detailUnit && paths.get(detailUnit)) || null),
+      citation: a.citation ?? null,
+      seq,
+      registerNumber: `${String(seq).padStart(4, '0')}/${year}`,
+    };
+  });
+  // every awardee in one statement: a decision may list hundreds
+  await rawQuery(
+    em,
+    `insert into award (id, decision_id, position, nomination_id, nominee_kind, nominee_id, nominee_unit_id, awardee_name, awardee_detail,
+       citation, issuing_unit_id, year, register_seq, register_number, version)
+     select r.id, ?, r.position, r."nominationId", r."nomineeKind", r."nomineeId", r."nomineeUnitId", r.name, r.detail, r.citation, ?, ?,
+       r.seq, r."registerNumber", 1
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, position int, "nominationId" uuid, "nomineeKind" text, "nomineeId" uuid,
+       "nomineeUnitId" uuid, name text, detail text, citation text, seq int, "registerNumber" text)`,
+    [decisionId, input.issuingUnitId, year, JSON.stringify(rows)],
+  );
   const loaded = await loadAwards(
     em,
-    awards.map((a) => a.id),
+    rows.map((r) => r.id),
   );
+  const decision = (await loadDecisions(em, [decisionId])).get(decisionId)!;
   return {
     result: decision,
     events: [
       awardDecidedEvent(
         decision,
         form,
-        awards.map((a) => loaded.get(a.id)!),
+        rows.map((r) => loaded.get(r.id)!),
       ),
     ],
   };
 }
-
 /**
  * Revokes one award (thu hồi khen thưởng) with a reason and the revoking decision's number, once
  * (CONFLICT AWARD_ALREADY_REVOKED). By the emulation officers of the unit that granted it. The award

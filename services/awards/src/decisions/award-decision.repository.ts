@@ -91,14 +91,20 @@ export const awardByIdLoader = (em: EntityManager) =>
     return ids.map((id) => byId.get(id) ?? null);
   });
 
+/** The awards of the decisions, in each decision's order; one statement. */
+export async function awardsOfDecisions(em: EntityManager, ids: readonly string[]): Promise<AwardRow[]> {
+  if (ids.length === 0) return [];
+  return (
+    await rawQuery<AwardRow[]>(em, `select ${AWARD_COLUMNS} from award a where a.decision_id = any(?::uuid[]) order by a.position`, [
+      uuidArray(ids),
+    ])
+  ).map(awardOf);
+}
+
 /** Each decision's awards in the decision's order; one statement per batch. */
 export const awardsByDecisionLoader = (em: EntityManager) =>
   new DataLoader<string, AwardRow[]>(async (ids) => {
-    const rows = (
-      await rawQuery<AwardRow[]>(em, `select ${AWARD_COLUMNS} from award a where a.decision_id = any(?::uuid[]) order by a.position`, [
-        uuidArray(ids),
-      ])
-    ).map(awardOf);
+    const rows = await awardsOfDecisions(em, ids);
     return ids.map((id) => rows.filter((r) => r.decisionId === id));
   });
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuthContext, applyParticipantEvents, newEvent, rawQuery, ReplicaScope, todayInVietnam, type MikroORM } from '@xhht/infra';
+import { AuthContext, rawQuery, ReplicaScope, todayInVietnam, type MikroORM } from '@xhht/infra';
 import { awardsTestOrm, refusalOf, replicaUnit, transactAs } from '../../../../test/support/awards';
 import { initiativeInput, recognisedInitiative, seedArea } from '../../../../test/support/initiatives';
+import { openRound as openRoundOf, replicaHousehold } from '../../../../test/support/nominations';
 import { loadInitiatives } from '../initiatives/initiative.repository';
 import { recordDiscipline } from '../nominations/discipline.domain';
 import {
@@ -14,7 +15,6 @@ import {
   type CreateNominationInput,
 } from '../nominations/nomination.domain';
 import { loadNominations, type NominationRow } from '../nominations/nomination.repository';
-import { createAwardRound, openAwardRound, type CreateAwardRoundInput } from '../rounds/award-round.domain';
 import { issueAwardDecision, revokeAward, type IssueAwardDecisionInput } from './award-decision.domain';
 import { AWARD_DECIDED, AWARD_REVOKED } from './award-decision.events';
 import { loadAwards, unitAwardsLoader } from './award-decision.repository';
@@ -32,31 +32,13 @@ describe('award decisions', () => {
   const as = transactAs(() => orm);
   const count = async (table: string) => (await rawQuery<{ n: number }[]>(fork(), `select count(*)::int as n from ${table}`, []))[0]!.n;
 
-  async function household(unitId = area.communeA): Promise<string> {
-    const id = randomUUID();
-    await fork().transactional((tx) =>
-      applyParticipantEvents(
-        [newEvent('vn.xhht.org.household.registered.v1', id, { id, unitId, code: id.slice(0, 8) })],
-        tx as EntityManager,
-      ),
+  const household = (unitId = area.communeA) => replicaHousehold(orm, unitId);
+  const openRound = (scopeUnitId: string, forms: { formCode: string }[]) =>
+    openRoundOf(
+      orm,
+      scopeUnitId,
+      forms.map((f) => f.formCode),
     );
-    return id;
-  }
-  async function openRound(scopeUnitId: string, forms: CreateAwardRoundInput['forms']): Promise<string> {
-    const round = await as(admin, (em, auth, scope) =>
-      createAwardRound(em, auth, scope, {
-        scopeUnitId,
-        kind: 'AD_HOC',
-        year: 2026,
-        name: 'Đợt khen thưởng thử',
-        nominationDeadline: '2026-12-20',
-        decisionDeadline: '2026-12-28',
-        forms,
-      }),
-    );
-    await as(admin, (em, auth, scope) => openAwardRound(em, auth, scope, round.id));
-    return round.id;
-  }
   /** A nomination carried to APPROVED by an administrator. */
   async function approved(
     over: Partial<CreateNominationInput> & Pick<CreateNominationInput, 'roundId' | 'nomineeId'>,

@@ -5,15 +5,8 @@ import { CERTIFICATES_ROUTE } from '../certificates/certificate-route';
 import { formKey } from '../forms/award-form.repository';
 import { canReadNomination } from '../nominations/nomination.domain';
 import { canReadAwardee, issueAwardDecision, issueAwardDecisionInput, revokeAward, revokeAwardInput } from './award-decision.domain';
+import { NOMINEE_TYPENAMES } from '../rounds/eligibility-rules';
 import type { AwardDecisionRow, AwardRow } from './award-decision.repository';
-
-const NOMINEE_TYPENAMES: Record<string, string> = {
-  PERSON: 'Person',
-  HOUSEHOLD: 'Household',
-  CLAN: 'Clan',
-  ORGANIZATION: 'Organization',
-  ADMIN_UNIT: 'AdminUnit',
-};
 
 /** Names awards holds only because a decision printed them: persons' and households'. */
 const PERSONAL_NAME_KINDS = new Set(['PERSON', 'HOUSEHOLD']);
@@ -37,6 +30,11 @@ export const awardDecisionResolvers: GraphQLResolverMap<AwardsContext> = {
     issuingUnit: (d: AwardDecisionRow) => ({ __typename: 'AdminUnit', id: d.issuingUnitId }),
     awards: (d: AwardDecisionRow, _: unknown, ctx: AwardsContext) => ctx.loaders.awardsByDecision.load(d.id),
     createdAt: (d: AwardDecisionRow) => d.createdAt.toISOString(),
+    certificatesUrl: async (d: AwardDecisionRow, _: unknown, ctx: AwardsContext) => {
+      const awards = (await ctx.loaders.awardsByDecision.load(d.id)).filter((a) => a.revokedOn === null);
+      for (const a of awards) if (await readsAwardee(ctx, a)) return `${CERTIFICATES_ROUTE}/decisions/${d.id}`;
+      return null;
+    },
   },
   Award: {
     __resolveReference: (ref: { id: string }, ctx: AwardsContext) => (isUuid(ref.id) ? ctx.loaders.awardById.load(ref.id) : null),

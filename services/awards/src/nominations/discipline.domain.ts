@@ -65,14 +65,24 @@ const rowOf = (r: DisciplineRow): DisciplineRow => ({ ...r, recordedAt: toDate(r
 
 /** The discipline in force on `day` for the subject, if any (the latest started). */
 export async function activeDiscipline(em: EntityManager, subjectId: string, day: string): Promise<DisciplineRow | null> {
+  return (await activeDisciplines(em, [subjectId], day)).get(subjectId) ?? null;
+}
+
+/** `activeDiscipline` for many subjects in one statement: the latest measure in force on `day`, by subject. */
+export async function activeDisciplines(
+  em: EntityManager,
+  subjectIds: readonly string[],
+  day: string,
+): Promise<Map<string, DisciplineRow>> {
+  if (subjectIds.length === 0) return new Map();
   const rows = await rawQuery<DisciplineRow[]>(
     em,
-    `select ${COLUMNS} from discipline d
-     where d.subject_id = ? and d.from_date <= ?::date and (d.to_date is null or d.to_date >= ?::date)
-     order by d.from_date desc limit 1`,
-    [subjectId, day, day],
+    `select distinct on (d.subject_id) ${COLUMNS} from discipline d
+     where d.subject_id = any(?::uuid[]) and d.from_date <= ?::date and (d.to_date is null or d.to_date >= ?::date)
+     order by d.subject_id, d.from_date desc`,
+    [uuidArray(subjectIds), day, day],
   );
-  return rows[0] ? rowOf(rows[0]) : null;
+  return new Map(rows.map((r) => [r.subjectId, rowOf(r)]));
 }
 
 /** The subject's unit, from the replicas; BAD_USER_INPUT when awards does not know the subject. */

@@ -4,7 +4,7 @@ import type { AwardsContext } from '../context';
 import { formKey } from '../forms/award-form.repository';
 import { LEARNING_TITLE_NAMES } from '../recognitions/learning-titles';
 import type { EligibilityCheck } from '../rounds/eligibility';
-import { describeRule, effectiveRule } from '../rounds/eligibility-rules';
+import { describeRule, effectiveRule, NOMINEE_TYPENAMES } from '../rounds/eligibility-rules';
 import type { AwardRound } from '../rounds/award-round.repository';
 import {
   DISCIPLINE_ROLES,
@@ -40,14 +40,6 @@ import {
 } from './nomination.repository';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-const NOMINEE_TYPENAMES: Record<string, string> = {
-  PERSON: 'Person',
-  HOUSEHOLD: 'Household',
-  CLAN: 'Clan',
-  ORGANIZATION: 'Organization',
-  ADMIN_UNIT: 'AdminUnit',
-};
 
 /** The rows the caller may see, in their order; rounds and scope subtrees are read once per request. */
 async function visible(ctx: AwardsContext, rows: (NominationRow | null)[]): Promise<NominationRow[]> {

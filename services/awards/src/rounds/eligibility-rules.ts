@@ -13,6 +13,14 @@ export const NOMINEE_KIND_NAMES: Record<NomineeKind, string> = {
   ORGANIZATION: 'cơ quan, tổ chức',
   ADMIN_UNIT: 'thôn, xã, tỉnh (đơn vị hành chính)',
 };
+/** The federated entity each nominee kind is, for `nominee` fields (a union of org's entities). */
+export const NOMINEE_TYPENAMES: Record<NomineeKind, string> = {
+  PERSON: 'Person',
+  HOUSEHOLD: 'Household',
+  CLAN: 'Clan',
+  ORGANIZATION: 'Organization',
+  ADMIN_UNIT: 'AdminUnit',
+};
 /** Which recipient kind of a form each nominee kind is. */
 export const RECIPIENT_KIND_OF: Record<NomineeKind, RecipientKind> = {
   PERSON: 'INDIVIDUAL',

@@ -1,33 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newEvent, type CloudEvent, type MikroORM } from '@xhht/infra';
-import { awardsTestOrm } from '../../../../test/support/awards';
+import { annualRound2026 as round, awardsTestOrm } from '../../../../test/support/awards';
 import { TARGETS_JUDGED, targetsJudged } from '../../../../test/support/targets';
 import { applyTargetsJudgements } from '../targets/targets-replica';
-import type { AwardRound, RoundForm } from './award-round.repository';
 import { evaluateEligibility } from './eligibility';
 import { describeRule, effectiveRule, eligibilityRules } from './eligibility-rules';
-
-/** An annual round of 2026 with the given forms: the 2025 results are final by then. */
-const round = (forms: RoundForm[]): AwardRound => ({
-  id: randomUUID(),
-  scopeUnitId: randomUUID(),
-  kind: 'ANNUAL',
-  year: 2026,
-  name: 'Khen thưởng Tuần lễ hưởng ứng học tập suốt đời 2026',
-  status: 'OPEN',
-  nominationDeadline: '2026-09-10',
-  decisionDeadline: '2026-09-25',
-  forms,
-  createdAt: new Date(),
-  createdBy: 'test',
-  updatedAt: new Date(),
-  updatedBy: 'test',
-  openedAt: new Date(),
-  openedBy: 'test',
-  closedAt: null,
-  closedBy: null,
-});
 
 describe('the TARGETS_MET rule as data', () => {
   it('reads it with or without a year; the year defaults to the one before the round', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newEvent, type CloudEvent, type MikroORM } from '@xhht/infra';
-import { awardsTestOrm } from '../../../../test/support/awards';
+import { annualRound2026 as round, awardsTestOrm } from '../../../../test/support/awards';
 import {
   applyRecognitionEvents,
   RECOGNITION_EXPIRED,
@@ -10,7 +10,6 @@ import {
   recognitionReplicaHandlers,
   recognitionsOf,
 } from '../recognitions/recognition-replica';
-import type { AwardRound, RoundForm } from './award-round.repository';
 import { evaluateEligibility } from './eligibility';
 
 const at = (iso: string) => new Date(`${iso}T03:00:00Z`);
@@ -38,27 +37,6 @@ const granted = (f: Facts, number = `${f.year % 100}/QĐ-UBND`) =>
 const revoked = (f: Facts, day: string) =>
   newEvent(RECOGNITION_REVOKED, f.subjectId, { ...f, reason: 'Kê khai không trung thực', revokedAt: at(day).toISOString() }, at(day));
 const expired = (f: Facts, validTo: string) => newEvent(RECOGNITION_EXPIRED, f.subjectId, { ...f, validTo }, at(validTo));
-
-/** An annual round of 2026 (recognitions for 2023–2025 are decided by then), with the given forms. */
-const round = (forms: RoundForm[]): AwardRound => ({
-  id: randomUUID(),
-  scopeUnitId: randomUUID(),
-  kind: 'ANNUAL',
-  year: 2026,
-  name: 'Khen thưởng Tuần lễ hưởng ứng học tập suốt đời 2026',
-  status: 'OPEN',
-  nominationDeadline: '2026-09-10',
-  decisionDeadline: '2026-09-25',
-  forms,
-  createdAt: new Date(),
-  createdBy: 'test',
-  updatedAt: new Date(),
-  updatedBy: 'test',
-  openedAt: new Date(),
-  openedBy: 'test',
-  closedAt: null,
-  closedBy: null,
-});
 
 /** Eligibility on the test stack's real PostgreSQL, from recognitions applied through the replica's handlers. */
 describe('award eligibility', () => {

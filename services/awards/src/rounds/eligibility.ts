@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '@xhht/infra';
+import { badInput, INDICATOR_NAMES, type Indicator } from '@xhht/infra';
 import { formsAt } from '../forms/award-form.repository';
 import { LEARNING_TITLE_NAMES } from '../recognitions/learning-titles';
 import { recognitionsOf, type AwardRecognition } from '../recognitions/recognition-replica';
-import { TARGET_INDICATOR_NAMES, targetsResultsOf, type TargetIndicator, type TargetsResult } from '../targets/targets-replica';
+import { targetsResultsOf, type TargetIndicator, type TargetsResult } from '../targets/targets-replica';
 import type { AwardRound } from './award-round.repository';
 import {
   effectiveRule,
@@ -40,7 +40,7 @@ const revokedOf = (r: AwardRecognition) => `bị thu hồi${r.revokedOn ? ` ngà
 const percent = (n: number) => `${n.toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%`;
 /** An indicator's figure against what was required, e.g. "Tỷ lệ hộ gia đình … đạt 75% (3/4), chỉ tiêu 70%". */
 function figureOf(i: TargetIndicator, year: number): string {
-  const name = TARGET_INDICATOR_NAMES[i.indicator] ?? i.indicator;
+  const name = INDICATOR_NAMES[i.indicator as Indicator] ?? i.indicator;
   const achieved = i.rate === null ? 'không có số liệu' : `đạt ${percent(i.rate)} (${i.numerator}/${i.denominator})`;
   const required =
     i.targetYear === year

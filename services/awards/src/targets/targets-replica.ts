@@ -5,17 +5,6 @@ export const TARGETS_JUDGED = 'vn.xhht.reporting.targets.judged.v1';
 
 export type TargetsOutcome = 'MET' | 'NOT_MET' | 'NO_TARGETS';
 
-/** The plan indicators in Vietnamese, as reporting names them (reporting's src/plans/indicators.ts). */
-export const TARGET_INDICATOR_NAMES: Record<string, string> = {
-  LEARNING_FAMILY_RATE: 'Tỷ lệ hộ gia đình đạt danh hiệu Gia đình học tập',
-  LEARNING_CLAN_RATE: 'Tỷ lệ dòng họ đạt danh hiệu Dòng họ học tập',
-  LEARNING_COMMUNITY_RATE: 'Tỷ lệ thôn, tổ dân phố đạt danh hiệu Cộng đồng học tập',
-  LEARNING_UNIT_RATE: 'Tỷ lệ cơ quan, tổ chức trên địa bàn xã đạt danh hiệu Đơn vị học tập',
-  LEARNING_CITIZEN_RATE_ADULTS: 'Tỷ lệ người lớn đạt danh hiệu Công dân học tập',
-  LEARNING_CITIZEN_RATE_WORKERS: 'Tỷ lệ người lao động trong gia đình, dòng họ, cộng đồng học tập đạt danh hiệu Công dân học tập',
-  LEARNING_CITIZEN_RATE_STAFF: 'Tỷ lệ cán bộ, công chức, viên chức, người lao động trong Đơn vị học tập đạt danh hiệu Công dân học tập',
-};
-
 /** One indicator of a unit's year against the figure required of it (percentages). */
 export interface TargetIndicator {
   indicator: string;
