@@ -70,6 +70,7 @@ export interface AwardsDemo {
   /** Nominations by status, as they are now */
   byStatus: Record<string, number>;
   decisionNumber: string;
+  decisionId: string | null;
   /** One award of the decision, for the banner's certificate line */
   award: { id: string; awardeeName: string | null } | null;
   initiativeTitle: string;
@@ -320,6 +321,7 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
   const decisions = async () =>
     (
       (await emulation(decisionsQuery, { id: round!.id })).awardRound.decisions as {
+        id: string;
         number: string;
         awards: { id: string; awardeeName: string | null }[];
       }[]
@@ -376,6 +378,7 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
     nominations: now.length,
     byStatus,
     decisionNumber: decision?.number ?? '',
+    decisionId: decision?.id ?? null,
     award: decision?.awards[0] ?? null,
     initiativeTitle: INITIATIVE.title,
     fundBalance: fund.balance,

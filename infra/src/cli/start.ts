@@ -98,6 +98,8 @@ function printBanner(
       : [
           `  A certificate (${awards.award.awardeeName ?? 'Bằng khen'}, ${awards.decisionNumber}), as a PDF:`,
           `    curl -s -o bang-khen.pdf '${state.gatewayUrl.replace(/\/graphql$/, `/certificates/${awards.award.id}`)}' -H "authorization: Bearer ${token.slice(0, 12)}…"`,
+          '  Every certificate of the decision, a page each, for printing:',
+          `    curl -s -o bang-khen-1520.pdf '${state.gatewayUrl.replace(/\/graphql$/, `/certificates/decisions/${awards.decisionId}`)}' -H "authorization: Bearer ${token.slice(0, 12)}…"`,
         ]),
     '',
     '  Demo accounts (passwords in .data/dev/demo-accounts.json):',
