@@ -86,7 +86,15 @@ async function whenReplicated<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      const lag = ['NOMINEE_NOT_FOUND', 'NOT_ELIGIBLE', 'AUTHOR_NOT_FOUND', 'PERSON_NOT_FOUND', 'UNIT_NOT_FOUND', 'OUTSIDE_SCOPE'];
+      const lag = [
+        'NOMINEE_NOT_FOUND',
+        'RECOGNITION_NOT_OF_NOMINEE',
+        'NOT_ELIGIBLE',
+        'AUTHOR_NOT_FOUND',
+        'PERSON_NOT_FOUND',
+        'UNIT_NOT_FOUND',
+        'OUTSIDE_SCOPE',
+      ];
       if (!(err instanceof GatewayError) || !lag.includes(err.messageKey ?? '') || Date.now() > until) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
