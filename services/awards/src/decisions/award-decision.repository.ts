@@ -164,25 +164,25 @@ export const unitAwardsLoader = (em: EntityManager, scope: ReplicaScope) =>
       const areas = await scope.subtreesOf([...new Set(keys.filter((k) => k.area).map((k) => k.unitId))], todayInVietnam());
       const pages = keys.map((key, i) => ({
         i,
-        unit: key.unitId,
-        units: key.area ? (areas.get(key.unitId) ?? []) : [],
+        // an award to a unit is filed under that unit (its nominee_unit_id), so UNIT scope is the unit's own awards as a unit
+        units: key.area ? [...new Set(areas.get(key.unitId) ?? [])] : [key.unitId],
+        own: !key.area,
         year: key.year,
         lim: key.limit,
         off: key.offset,
       }));
+      // a join over the area's units (not `= any(units)`, which compares every award with every unit) uses award_unit_year_idx per unit
       const rows = await rawQuery<(AwardRow & { k: number; total: number })[]>(
         em,
-        `select k.i as k, t.total, p.* from jsonb_to_recordset(?::jsonb) as k(i int, unit uuid, units uuid[], year int, lim int, off int)
+        `select k.i as k, t.total, p.* from jsonb_to_recordset(?::jsonb) as k(i int, units uuid[], own boolean, year int, lim int, off int)
          cross join lateral (
-           select count(*)::int as total from award a
-           where (a.nominee_unit_id = any(k.units) or (a.nominee_kind = 'ADMIN_UNIT' and a.nominee_id = k.unit))
-             and (k.year is null or a.year = k.year)
+           select count(*)::int as total from unnest(k.units) as u(id) join award a on a.nominee_unit_id = u.id
+           where (not k.own or a.nominee_kind = 'ADMIN_UNIT') and (k.year is null or a.year = k.year)
          ) t
          left join lateral (
            select ${AWARD_COLUMNS}
-           from award a join award_decision d on d.id = a.decision_id
-           where (a.nominee_unit_id = any(k.units) or (a.nominee_kind = 'ADMIN_UNIT' and a.nominee_id = k.unit))
-             and (k.year is null or a.year = k.year)
+           from unnest(k.units) as u(id) join award a on a.nominee_unit_id = u.id join award_decision d on d.id = a.decision_id
+           where (not k.own or a.nominee_kind = 'ADMIN_UNIT') and (k.year is null or a.year = k.year)
            order by d.decided_on desc, a.decision_id, a.position
            limit k.lim offset k.off
          ) p on true`,
