@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { StackState } from '../stack/stack';
 import type { DemoAccount } from './demo-accounts';
 import { readDemoUnits } from './demo-data';
-import { GatewayError, gatewayClient, signIn, type Gql } from './demo-graphql';
+import { GatewayError, gatewayClient, signIn, whenReplicated, type Gql } from './demo-graphql';
 
 /**
  * The awards demo of `npm start`, through the gateway as the demo accounts would do it, on top of
@@ -79,27 +79,16 @@ export interface AwardsDemo {
 
 const nodes = (conn: { edges: { node: any }[] }) => conn.edges.map((e) => e.node);
 
-/** Retries while awards has not yet received the units, participants and recognitions just created (its replicas follow events). */
-async function whenReplicated<T>(fn: () => Promise<T>): Promise<T> {
-  const until = Date.now() + 180_000;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      const lag = [
-        'NOMINEE_NOT_FOUND',
-        'RECOGNITION_NOT_OF_NOMINEE',
-        'NOT_ELIGIBLE',
-        'AUTHOR_NOT_FOUND',
-        'PERSON_NOT_FOUND',
-        'UNIT_NOT_FOUND',
-        'OUTSIDE_SCOPE',
-      ];
-      if (!(err instanceof GatewayError) || !lag.includes(err.messageKey ?? '') || Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
+/** What awards answers while it has not yet received the units, participants and recognitions just created: its replicas follow events. */
+const LAG_CODES = [
+  'NOMINEE_NOT_FOUND',
+  'RECOGNITION_NOT_OF_NOMINEE',
+  'NOT_ELIGIBLE',
+  'AUTHOR_NOT_FOUND',
+  'PERSON_NOT_FOUND',
+  'UNIT_NOT_FOUND',
+  'OUTSIDE_SCOPE',
+];
 
 type Nomination = { id: string; status: string; version: number; nomineeId: string };
 const N = 'id status version nomineeId';
@@ -161,7 +150,7 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
       decisionDeadline: inYear(`${YEAR}-09-25`),
       forms: [{ formCode: FORM, quota: { count: 5 }, rules: [{ kind: 'TITLE_HELD', title: 'LEARNING_FAMILY', year: 2025 }] }],
     };
-    const created = await whenReplicated(() =>
+    const created = await whenReplicated(LAG_CODES, () =>
       emulation(`mutation($input: CreateAwardRoundInput!) { createAwardRound(input: $input) { round { id name status } } }`, { input }),
     );
     round = created.createAwardRound.round as { id: string; name: string; status: string };
@@ -182,7 +171,7 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
   );
   if (!initiative) {
     const input = { ...INITIATIVE, unitId: communeId, authorPersonIds: [person.get(AUTHOR)].filter(Boolean) };
-    const registered = await whenReplicated(() =>
+    const registered = await whenReplicated(LAG_CODES, () =>
       commune(
         `mutation($input: RegisterInitiativeInput!) { registerInitiative(input: $input) { initiative { id title status version } } }`,
         {
@@ -223,12 +212,12 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
         achievement: { recognitionIds: [recognitionOf.get(nomineeId)] },
         evidence: [{ title: 'Tờ trình của UBND Phường Đông Kinh', url: 'https://dongkinh.example.vn/khen-thuong/2026/to-trinh.pdf' }],
       };
-      const created = await whenReplicated(() =>
+      const created = await whenReplicated(LAG_CODES, () =>
         commune(`mutation($input: CreateNominationInput!) { createNomination(input: $input) { nomination { ${N} } } }`, { input }),
       );
       n = created.createNomination.nomination as Nomination;
     }
-    if (n.status === 'DRAFT') n = await whenReplicated(() => step(commune, 'submitNomination', n!));
+    if (n.status === 'DRAFT') n = await whenReplicated(LAG_CODES, () => step(commune, 'submitNomination', n!));
     if (n.status === 'SUBMITTED') n = await step(emulation, 'receiveNomination', n);
     if (n.status === 'RECEIVED') n = await step(emulation, 'startNominationReview', n);
     existing.set(nomineeId, n);
@@ -355,7 +344,7 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
     movements(first: 100) { edges { node { kind receiptNumber decisionReference } } } } } }`;
   let fund = (await association(fundQuery, { unitId: communeId })).adminUnit.studyPromotionFund;
   if (!fund) {
-    await whenReplicated(() =>
+    await whenReplicated(LAG_CODES, () =>
       association(`mutation($input: OpenStudyPromotionFundInput!) { openStudyPromotionFund(input: $input) { fund { id } } }`, {
         input: { unitId: communeId, name: FUND_NAME, openedOn: `${YEAR}-01-01` },
       }),
@@ -369,7 +358,7 @@ export async function seedAwardsDemo(state: StackState, accounts: DemoAccount[],
     });
   }
   if (!movements.some((m) => m.kind === 'SCHOLARSHIP' && m.decisionReference === SCHOLARSHIP.decisionReference)) {
-    await whenReplicated(() =>
+    await whenReplicated(LAG_CODES, () =>
       association(`mutation($input: GrantScholarshipInput!) { grantScholarship(input: $input) { movement { id } } }`, {
         input: { fundId: fund.id, recipientPersonId: person.get(SCHOLAR), ...SCHOLARSHIP, grantedOn: day },
       }),

@@ -37,3 +37,19 @@ export async function signIn(gatewayUrl: string, username: string, password: str
   if (!res.ok) throw new GatewayError(`${username} could not sign in (${res.status})`);
   return ((await res.json()) as { token: string }).token;
 }
+
+/**
+ * Runs a demo step again while it fails with one of `lagCodes` (a service has not yet received,
+ * through events, what an earlier step created), for up to three minutes.
+ */
+export async function whenReplicated<T>(lagCodes: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const until = Date.now() + 180_000;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof GatewayError) || !lagCodes.includes(err.messageKey ?? '') || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

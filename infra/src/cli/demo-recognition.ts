@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { StackState } from '../stack/stack';
 import type { DemoAccount } from './demo-accounts';
 import { readDemoUnits } from './demo-data';
-import { GatewayError, gatewayClient, signIn, type Gql } from './demo-graphql';
+import { gatewayClient, signIn, whenReplicated, type Gql } from './demo-graphql';
 
 /**
  * The recognition demo of `npm start`, in Phường Đông Kinh (Lạng Sơn), through the gateway as the
@@ -113,19 +113,8 @@ type Assessment = {
 };
 type Ids = Map<string, string>;
 
-/** Retries while recognition has not yet received the units and participants just created (its replicas follow org's events). */
-async function whenReplicated<T>(fn: () => Promise<T>): Promise<T> {
-  const until = Date.now() + 180_000;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      const lag = ['SUBJECT_NOT_FOUND', 'OUTSIDE_SCOPE', 'SUBJECT_OUTSIDE_CYCLE', 'DECIDING_UNIT_NOT_FOUND', 'NOT_DECIDING_AUTHORITY'];
-      if (!(err instanceof GatewayError) || !lag.includes(err.messageKey ?? '') || Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
+/** What recognition answers while it has not yet received the units and participants just created: its replicas follow events. */
+const LAG_CODES = ['SUBJECT_NOT_FOUND', 'OUTSIDE_SCOPE', 'SUBJECT_OUTSIDE_CYCLE', 'DECIDING_UNIT_NOT_FOUND', 'NOT_DECIDING_AUTHORITY'];
 
 const nodes = (conn: { edges: { node: any }[] }) => conn.edges.map((e) => e.node);
 
@@ -194,7 +183,7 @@ async function familyCycle(
   const { criteriaSets } = await gql(`{ criteriaSets(title: LEARNING_FAMILY, status: PUBLISHED) { edges { node { id code } } } }`);
   const criteriaSetId = nodes(criteriaSets).find((s) => s.code === SAMPLE_SET)?.id;
   const input = { year, title: 'LEARNING_FAMILY', subjectLevel: 'HOUSEHOLD', decidingUnitId: unitId, criteriaSetId, ...deadlines };
-  const opened = await whenReplicated(() =>
+  const opened = await whenReplicated(LAG_CODES, () =>
     decide(`mutation($input: OpenRecognitionCycleInput!) { openRecognitionCycle(input: $input) { cycle { id } } }`, { input }),
   );
   return { id: opened.openRecognitionCycle.cycle.id, decide };
@@ -207,7 +196,7 @@ async function advance(officer: Gql, reviewer: Gql, cycleId: string, householdId
     (await gql(`mutation($input: ${inputType}!) { ${name}(input: $input) { assessment { ${A} } } }`, { input }))[name]
       .assessment as Assessment;
   const on = (x: Assessment, extra: Record<string, unknown> = {}) => ({ assessmentId: x.id, expectedVersion: x.version, ...extra });
-  a ??= await whenReplicated(() =>
+  a ??= await whenReplicated(LAG_CODES, () =>
     step(officer, 'registerForAssessment', 'RegisterForAssessmentInput', { cycleId, subjectKind: 'HOUSEHOLD', subjectId: householdId }),
   );
   for (let n = 0; a.status !== h.target && n < 12; n++) {

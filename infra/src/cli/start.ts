@@ -6,6 +6,7 @@ import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
 import { seedRecognitionDemo, type RecognitionDemo } from './demo-recognition';
 import { seedReportingDemo, type ReportingDemo } from './demo-reporting';
 import { seedAwardsDemo, type AwardsDemo } from './demo-awards';
+import { whenHierarchyReplicated } from './demo-replicas';
 
 /** `npm start`: the whole local system with demo data, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
   );
   await seedDemoData(stack.state, token, logger);
   const accounts = await seedDemoAccounts(stack.state, token, logger);
+  await whenHierarchyReplicated(stack.state, logger).catch((err: Error) =>
+    logger.warn({ err: err.message }, 'demo data may be incomplete'),
+  );
   const demo = await seedRecognitionDemo(stack.state, token, accounts, logger).catch((err: Error) => {
     logger.warn({ err: err.message }, 'recognition demo data not loaded');
     return err;
