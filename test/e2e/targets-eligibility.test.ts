@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { todayInVietnam } from '@xhht/infra';
 import { recogniseHouseholds, replicated } from '../support/recognition';
 import { collectTopic, createProvince, createUnit, eventually, gql, sql, tokenFor, uniqueCode } from '../support/stack';
+import { learningFamilyIndicator } from '../support/targets';
 
 /**
  * "Met its targets for the year" through the gateway: a province sets its communes a 70 % Learning
@@ -147,29 +148,16 @@ describe('targets met, from an accepted annual report to award eligibility', () 
       60000,
       'targets.judged for both communes',
     );
-    const family = (numerator: number, rate: number, met: boolean) => [
-      {
-        indicator: 'LEARNING_FAMILY_RATE',
-        numerator,
-        denominator: 4,
-        rate,
-        target: 70,
-        planTarget: 70,
-        targetYear: 2025,
-        status: met ? 'ACHIEVED' : 'BEHIND',
-        met,
-      },
-    ];
     expect(judged.get(reached.id)).toMatchObject({
       unitId: reached.id,
       year: 2025,
       outcome: 'MET',
       met: true,
-      indicators: family(3, 75, true),
+      indicators: [learningFamilyIndicator(3)],
       version: 1,
       trigger: { kind: 'ANNUAL_REPORT_ACCEPTED', requestId: request.id, submissionId: submissions[reached.id] },
     });
-    expect(judged.get(missed.id)).toMatchObject({ outcome: 'NOT_MET', met: false, indicators: family(1, 25, false) });
+    expect(judged.get(missed.id)).toMatchObject({ outcome: 'NOT_MET', met: false, indicators: [learningFamilyIndicator(1)] });
     const asOf = judged.get(reached.id).asOf as string;
     const viAsOf = `${asOf.slice(8, 10)}/${asOf.slice(5, 7)}/${asOf.slice(0, 4)}`;
 

@@ -13,6 +13,7 @@ import {
   type MikroORM,
 } from '@xhht/infra';
 import { countedOrg, countedRecognitions, reportingTestOrm } from '../../../../test/support/reporting';
+import { learningFamilyIndicator } from '../../../../test/support/targets';
 import { RECOGNITION_GRANTED, RECOGNITION_REVOKED } from '../read-models/recognition-fact';
 import { acceptReport } from '../reports/report.domain';
 import { REPORT_ACCEPTED } from '../reports/report.events';
@@ -248,17 +249,6 @@ describe('accepting an annual report judges the unit against its targets', () =>
     await accept(otherAnnual.submissions[0]!);
 
     const today = todayInVietnam();
-    const family = (numerator: number, rate: number, status: string) => ({
-      indicator: 'LEARNING_FAMILY_RATE',
-      numerator,
-      denominator: 4,
-      rate,
-      target: 70,
-      planTarget: 70,
-      targetYear: 2025,
-      status,
-      met: status === 'ACHIEVED',
-    });
     const [metEvent] = await staged(met);
     expect(metEvent!.subject).toBe(met);
     expect(metEvent!.data).toEqual({
@@ -266,14 +256,14 @@ describe('accepting an annual report judges the unit against its targets', () =>
       year: 2025,
       outcome: 'MET',
       met: true,
-      indicators: [family(3, 75, 'ACHIEVED')],
+      indicators: [learningFamilyIndicator(3)],
       asOf: today,
       judgedAt: expect.any(String),
       version: 1,
       trigger: { kind: 'ANNUAL_REPORT_ACCEPTED', requestId: annual.requestId, submissionId: annual.submissions[0] },
     });
     expect((await staged(missed)).map((e) => [e.data.outcome, e.data.met, e.data.indicators])).toEqual([
-      ['NOT_MET', false, [family(1, 25, 'BEHIND')]],
+      ['NOT_MET', false, [learningFamilyIndicator(1)]],
     ]);
     // no plan sets the other province's commune a target: judged, and not met
     expect((await staged(noTargets)).map((e) => [e.data.outcome, e.data.met, e.data.indicators])).toEqual([['NO_TARGETS', false, []]]);
