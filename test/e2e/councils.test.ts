@@ -17,6 +17,8 @@ import { replicated } from '../support/recognition';
 
 const TOPIC = 'xhht.awards.events';
 const VOTED = 'vn.xhht.awards.nomination.voted.v1';
+const APPROVED = 'vn.xhht.awards.nomination.approved.v1';
+const REJECTED = 'vn.xhht.awards.nomination.rejected.v1';
 
 const COUNCIL_FIELDS = `id name unit { id name } rules { secretBallot quorum { numerator denominator description }
   passThreshold { base comparator percent description } } chair { displayName } members { id subject displayName chair from to }`;
@@ -481,6 +483,31 @@ describe('councils, sessions and votes, through the gateway', () => {
     for (const m of [...members, ...m2]) expect(raw).not.toContain(m.id);
     // the initiative item sends no nomination event
     expect(voted.some((e) => e.data.agendaItemId === itemC.id)).toBe(false);
+
+    // each vote moved its nomination, told right after the vote on the nomination's key: approved or rejected THROUGH the council
+    const outcomes = await eventually(
+      async () => {
+        const found = events.messages
+          .map((m) => JSON.parse(m.value!.toString()) as { type: string; subject: string; data: { through?: string } })
+          .filter(
+            (e) =>
+              [VOTED, APPROVED, REJECTED].includes(e.type) && ([nominationA, nominationB, nominationC] as string[]).includes(e.subject),
+          );
+        return found.length === 6 ? found : undefined;
+      },
+      30000,
+      'nomination approved and rejected events',
+    );
+    for (const [nomination, type] of [
+      [nominationA, APPROVED],
+      [nominationB, REJECTED],
+      [nominationC, APPROVED],
+    ] as const) {
+      expect(outcomes.filter((e) => e.subject === nomination).map((e) => [e.type, e.data.through])).toEqual([
+        [VOTED, undefined],
+        [type, 'COUNCIL'],
+      ]);
+    }
   });
   it('an item nobody voted on is removed and its nomination goes elsewhere; a voted one stays; a planned session is cancelled with its items', async () => {
     const { province } = await createProvince('Việt Nam (rút nội dung họp)', 'Tỉnh Hà Nam');

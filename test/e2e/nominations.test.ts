@@ -13,6 +13,8 @@ import { collectTopic, createUnit, eventually, gql, sql, tokenFor, uniqueCode } 
 const TOPIC = 'xhht.awards.events';
 const SUBMITTED = 'vn.xhht.awards.nomination.submitted.v1';
 const RETURNED = 'vn.xhht.awards.nomination.returned.v1';
+const APPROVED = 'vn.xhht.awards.nomination.approved.v1';
+const WITHDRAWN = 'vn.xhht.awards.nomination.withdrawn.v1';
 
 const NOMINATION_FIELDS = `id formCode form { name } nomineeKind nomineeId status statusName version summary returnReason
   round { id name } proposingUnit { id name } nominee { __typename ... on Household { id } }
@@ -508,5 +510,25 @@ describe('nominations, through the gateway', () => {
     const returned = got.filter(({ e }) => e.type === RETURNED);
     expect(returned).toHaveLength(1);
     expect(JSON.stringify(returned[0]!.e.data)).not.toContain('biên bản');
+
+    // the outcomes too: approved by the commune's officers (it has no council), withdrawn by the proposers; reasons stay here
+    const ends = await eventually(
+      async () => {
+        const found = events.messages
+          .map((m) => JSON.parse(m.value!.toString()) as { type: string; subject: string; data: Record<string, unknown> })
+          .filter((e) => (e.type === APPROVED || e.type === WITHDRAWN) && e.data.proposingUnitId === commune.id);
+        return found.filter((e) => e.type === WITHDRAWN).length >= 2 && found.some((e) => e.subject === happy.id) ? found : undefined;
+      },
+      60000,
+      'nomination approved and withdrawn events',
+    );
+    expect(ends.find((e) => e.type === APPROVED && e.subject === happy.id)!.data).toMatchObject({
+      nominationId: happy.id,
+      roundScopeUnitId: commune.id,
+      through: 'REVIEW',
+    });
+    const withdrawn = ends.filter((e) => e.type === WITHDRAWN);
+    expect(withdrawn.map((e) => e.data.escalatedFrom)).toEqual(expect.arrayContaining([null, happy.id]));
+    expect(JSON.stringify(withdrawn)).not.toContain('rút');
   });
 });

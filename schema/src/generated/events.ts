@@ -229,6 +229,84 @@ export interface AwardsInitiativeRecognisedV1Data {
 }
 
 /**
+ * The round's level approved a nomination: it may now be named in an award decision or escalated to a higher form at the level above. Subject: the nomination id. Topic: xhht.awards.events.
+ */
+export interface AwardsNominationApprovedV1Data {
+  nominationId: string;
+  /**
+   * the award round (đợt khen thưởng)
+   */
+  roundId: string;
+  /**
+   * the round's scope unit: the level receiving the proposal
+   */
+  roundScopeUnitId: string;
+  /**
+   * the award form proposed, e.g. BANG_KHEN_CHU_TICH_TINH
+   */
+  formCode: string;
+  nomineeKind: "PERSON" | "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * the nominee's id in org (participant or administrative unit); never a name
+   */
+  nomineeId: string;
+  proposingUnitId: string;
+  /**
+   * the lower level's approved nomination this one escalates, or null
+   */
+  escalatedFrom: string | null;
+  version: number;
+  /**
+   * REVIEW: the reviewing officers' own step (the round's unit has no council); COUNCIL: the council's vote, published just before as nomination.voted.v1
+   */
+  through: "REVIEW" | "COUNCIL";
+  approvedAt: string;
+  /**
+   * the account that approved it, or that closed the council's agenda item
+   */
+  approvedBy: string;
+}
+
+/**
+ * The round's level refused a nomination (final; its achievement may be proposed again). The reason stays in the service (it may name people). Subject: the nomination id. Topic: xhht.awards.events.
+ */
+export interface AwardsNominationRejectedV1Data {
+  nominationId: string;
+  /**
+   * the award round (đợt khen thưởng)
+   */
+  roundId: string;
+  /**
+   * the round's scope unit: the level receiving the proposal
+   */
+  roundScopeUnitId: string;
+  /**
+   * the award form proposed, e.g. BANG_KHEN_CHU_TICH_TINH
+   */
+  formCode: string;
+  nomineeKind: "PERSON" | "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * the nominee's id in org (participant or administrative unit); never a name
+   */
+  nomineeId: string;
+  proposingUnitId: string;
+  /**
+   * the lower level's approved nomination this one escalates, or null
+   */
+  escalatedFrom: string | null;
+  version: number;
+  /**
+   * REVIEW: the reviewing officers' own step (the round's unit has no council); COUNCIL: the council's vote, published just before as nomination.voted.v1
+   */
+  through: "REVIEW" | "COUNCIL";
+  rejectedAt: string;
+  /**
+   * the account that rejected it, or that closed the council's agenda item
+   */
+  rejectedBy: string;
+}
+
+/**
  * The receiving level returned a nomination to its proposing unit for completion. The reason stays in the service (it may name people). Subject: the nomination id. Topic: xhht.awards.events.
  */
 export interface AwardsNominationReturnedV1Data {
@@ -349,6 +427,41 @@ export interface AwardsNominationVotedV1Data {
     percent: number;
   };
   closedAt: string;
+}
+
+/**
+ * The proposing unit took its nomination back before the review began (final; its achievement may be proposed again). The reason stays in the service (it may name people). Subject: the nomination id. Topic: xhht.awards.events.
+ */
+export interface AwardsNominationWithdrawnV1Data {
+  nominationId: string;
+  /**
+   * the award round (đợt khen thưởng)
+   */
+  roundId: string;
+  /**
+   * the round's scope unit: the level receiving the proposal
+   */
+  roundScopeUnitId: string;
+  /**
+   * the award form proposed, e.g. BANG_KHEN_CHU_TICH_TINH
+   */
+  formCode: string;
+  nomineeKind: "PERSON" | "HOUSEHOLD" | "CLAN" | "ORGANIZATION" | "ADMIN_UNIT";
+  /**
+   * the nominee's id in org (participant or administrative unit); never a name
+   */
+  nomineeId: string;
+  proposingUnitId: string;
+  /**
+   * the lower level's approved nomination this one escalates, or null
+   */
+  escalatedFrom: string | null;
+  version: number;
+  withdrawnAt: string;
+  /**
+   * the proposing unit's account that withdrew it
+   */
+  withdrawnBy: string;
 }
 
 /**
@@ -2318,9 +2431,12 @@ export interface EventDataByType {
   'vn.xhht.awards.award.revoked.v1': AwardsAwardRevokedV1Data;
   'vn.xhht.awards.fund-movement.recorded.v1': AwardsFundMovementRecordedV1Data;
   'vn.xhht.awards.initiative.recognised.v1': AwardsInitiativeRecognisedV1Data;
+  'vn.xhht.awards.nomination.approved.v1': AwardsNominationApprovedV1Data;
+  'vn.xhht.awards.nomination.rejected.v1': AwardsNominationRejectedV1Data;
   'vn.xhht.awards.nomination.returned.v1': AwardsNominationReturnedV1Data;
   'vn.xhht.awards.nomination.submitted.v1': AwardsNominationSubmittedV1Data;
   'vn.xhht.awards.nomination.voted.v1': AwardsNominationVotedV1Data;
+  'vn.xhht.awards.nomination.withdrawn.v1': AwardsNominationWithdrawnV1Data;
   'vn.xhht.org.admin-unit.created.v1': OrgAdminUnitCreatedV1Data;
   'vn.xhht.org.admin-unit.dissolved.v1': OrgAdminUnitDissolvedV1Data;
   'vn.xhht.org.admin-unit.merged.v1': OrgAdminUnitMergedV1Data;

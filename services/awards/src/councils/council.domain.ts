@@ -545,8 +545,8 @@ async function closeItem(em: EntityManager, actor: string, i: ItemRow, s: Sessio
   const item = await reloadItem(em, i.id);
   if (!item.nominationId) return { item, events: [] };
   // the vote moves the nomination in this transaction: both happen, or neither
-  await applyCouncilVote(em, item.nominationId, outcome, actor, voteReason(c, s, outcome, tally));
-  return { item, events: [nominationVotedEvent(item, s)] };
+  const moved = await applyCouncilVote(em, item.nominationId, outcome, actor, voteReason(c, s, outcome, tally));
+  return { item, events: [nominationVotedEvent(item, s), ...moved.events] };
 }
 
 export async function closeAgendaItem(

@@ -28,7 +28,13 @@ import { findRound, type AwardRound } from '../rounds/award-round.repository';
 import { evaluateEligibility } from '../rounds/eligibility';
 import { NOMINEE_KINDS, NOMINEE_KIND_NAMES, nomineeKindsFor, quotaLimit, type NomineeKind } from '../rounds/eligibility-rules';
 import { activeDiscipline } from './discipline.domain';
-import { nominationReturnedEvent, nominationSubmittedEvent } from './nomination.events';
+import {
+  nominationApprovedEvent,
+  nominationRejectedEvent,
+  nominationReturnedEvent,
+  nominationSubmittedEvent,
+  nominationWithdrawnEvent,
+} from './nomination.events';
 import {
   loadNominations,
   NOMINATION_STATUS_NAMES,
@@ -551,22 +557,26 @@ export const startNominationReview = async (
 /**
  * UNDER_REVIEW → APPROVED: proposed for a decision. By hand only where the round's unit has no
  * council (its vote approves, applyCouncilVote) and not while the nomination is before one.
+ * Publishes nomination.approved.v1.
  */
-export const approveNomination = async (em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationStepInput): Result => ({
-  result: (await step(em, auth, scope, input, 'chấp thuận hồ sơ', ['UNDER_REVIEW'], 'APPROVED')).after,
-  events: [],
-});
+export async function approveNomination(em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationStepInput): Result {
+  const { round, after } = await step(em, auth, scope, input, 'chấp thuận hồ sơ', ['UNDER_REVIEW'], 'APPROVED');
+  return { result: after, events: [nominationApprovedEvent(after, round, 'REVIEW')] };
+}
 
-/** RECEIVED or UNDER_REVIEW → REJECTED with a reason (final); the achievement is free again. */
-export const rejectNomination = async (
-  em: EntityManager,
-  auth: AuthContext,
-  scope: ReplicaScope,
-  input: NominationReasonInput,
-): Result => ({
-  result: (await step(em, auth, scope, input, 'không chấp thuận hồ sơ', ['SUBMITTED', 'RECEIVED', 'UNDER_REVIEW'], 'REJECTED')).after,
-  events: [],
-});
+/** RECEIVED or UNDER_REVIEW → REJECTED with a reason (final); the achievement is free again. Publishes nomination.rejected.v1. */
+export async function rejectNomination(em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationReasonInput): Result {
+  const { round, after } = await step(
+    em,
+    auth,
+    scope,
+    input,
+    'không chấp thuận hồ sơ',
+    ['SUBMITTED', 'RECEIVED', 'UNDER_REVIEW'],
+    'REJECTED',
+  );
+  return { result: after, events: [nominationRejectedEvent(after, round, 'REVIEW')] };
+}
 
 /** SUBMITTED, RECEIVED or UNDER_REVIEW → RETURNED with a reason; the proposers fix and resubmit it. Publishes nomination.returned.v1. */
 export async function returnNomination(em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationReasonInput): Result {
@@ -582,17 +592,18 @@ const WITHDRAWABLE: NominationStatus[] = ['DRAFT', 'SUBMITTED', 'RECEIVED', 'RET
  * officers take their own proposal back. Its achievement is free again and it leaves the quota; an
  * escalated one gives the achievement back to the approved proposal it came from, as a rejection
  * does. Once under review the outcome is the reviewers' (CONFLICT NOMINATION_NOT_WITHDRAWABLE).
- * No event: like a rejection, a withdrawal ends the proposal where it stands and nobody else acts on it.
+ * Publishes nomination.withdrawn.v1.
  */
 export async function withdrawNomination(em: EntityManager, auth: AuthContext, scope: ReplicaScope, input: NominationReasonInput): Result {
-  const { n } = await lockForStep(em, input, asProposer(auth, scope), 'rút hồ sơ', WITHDRAWABLE, (n) =>
+  const { n, round } = await lockForStep(em, input, asProposer(auth, scope), 'rút hồ sơ', WITHDRAWABLE, (n) =>
     conflict(
       `Không thể rút hồ sơ: hồ sơ đang ở trạng thái "${NOMINATION_STATUS_NAMES[n.status]}"; chỉ rút được trước khi cấp xét bắt đầu thẩm định`,
       'NOMINATION_NOT_WITHDRAWABLE',
       field('id'),
     ),
   );
-  return { result: await move(em, n, 'WITHDRAWN', auth.subject, input.reason), events: [] };
+  const after = await move(em, n, 'WITHDRAWN', auth.subject, input.reason);
+  return { result: after, events: [nominationWithdrawnEvent(after, round)] };
 }
 
 /**
@@ -670,7 +681,8 @@ export async function requireNominationForCouncil(
  * The council's vote on a nomination, in the transaction that closes its agenda item: PASSED
  * approves it, FAILED rejects it (its achievement is free again, and an escalated one's goes back,
  * as with an officer's rejection), NO_QUORUM leaves it under review for a later session. Recorded as
- * `actor`'s step (who closed the item) with `reason`. Null for an item on no nomination known here.
+ * `actor`'s step (who closed the item) with `reason`. The nomination (null for an item on no
+ * nomination known here) and its nomination.approved.v1 or nomination.rejected.v1.
  */
 export async function applyCouncilVote(
   em: EntityManager,
@@ -678,13 +690,16 @@ export async function applyCouncilVote(
   outcome: Outcome,
   actor: string,
   reason: string,
-): Promise<NominationRow | null> {
+): Promise<{ nomination: NominationRow | null; events: CloudEvent[] }> {
   const n = (await loadNominations(em, [nominationId], true)).get(nominationId);
-  if (!n) return null;
-  if (outcome === 'NO_QUORUM') return n;
+  if (!n) return { nomination: null, events: [] };
+  if (outcome === 'NO_QUORUM') return { nomination: n, events: [] };
   // an open item keeps its nomination under review: the officer's steps wait for the vote
   if (n.status !== 'UNDER_REVIEW') throw wrongStatus(n, 'ghi kết quả biểu quyết của Hội đồng', ['UNDER_REVIEW']);
-  return move(em, n, outcome === 'PASSED' ? 'APPROVED' : 'REJECTED', actor, reason);
+  const round = (await findRound(em, n.roundId))!;
+  const after = await move(em, n, outcome === 'PASSED' ? 'APPROVED' : 'REJECTED', actor, reason);
+  const event = outcome === 'PASSED' ? nominationApprovedEvent(after, round, 'COUNCIL') : nominationRejectedEvent(after, round, 'COUNCIL');
+  return { nomination: after, events: [event] };
 }
 
 /**

@@ -4,6 +4,12 @@ import type { NominationRow } from './nomination.repository';
 
 export const NOMINATION_SUBMITTED = 'vn.xhht.awards.nomination.submitted.v1';
 export const NOMINATION_RETURNED = 'vn.xhht.awards.nomination.returned.v1';
+export const NOMINATION_APPROVED = 'vn.xhht.awards.nomination.approved.v1';
+export const NOMINATION_REJECTED = 'vn.xhht.awards.nomination.rejected.v1';
+export const NOMINATION_WITHDRAWN = 'vn.xhht.awards.nomination.withdrawn.v1';
+
+/** Who ended a review: the reviewing officers by hand, or the council's vote (nomination.voted.v1 carries its tally, just before). */
+export type ReviewPath = 'REVIEW' | 'COUNCIL';
 
 /** Ids, the form and the round only: the summary, evidence and the nominee's details stay in the service. */
 const facts = (n: NominationRow, round: AwardRound) => ({
@@ -30,3 +36,30 @@ export const nominationSubmittedEvent = (n: NominationRow, round: AwardRound): C
 /** The receiving level sent a nomination back for completion; the reason stays in the service (it may name people). */
 export const nominationReturnedEvent = (n: NominationRow, round: AwardRound): CloudEvent =>
   newEvent(NOMINATION_RETURNED, n.id, { ...facts(n, round), returnedAt: n.updatedAt.toISOString(), returnedBy: n.updatedBy }, n.updatedAt);
+
+/** The round's level approved a nomination: it may now be decided, or escalated to the level above. */
+export const nominationApprovedEvent = (n: NominationRow, round: AwardRound, through: ReviewPath): CloudEvent =>
+  newEvent(
+    NOMINATION_APPROVED,
+    n.id,
+    { ...facts(n, round), through, approvedAt: n.updatedAt.toISOString(), approvedBy: n.updatedBy },
+    n.updatedAt,
+  );
+
+/** The round's level refused a nomination (final; its achievement is free again). The reason stays in the service. */
+export const nominationRejectedEvent = (n: NominationRow, round: AwardRound, through: ReviewPath): CloudEvent =>
+  newEvent(
+    NOMINATION_REJECTED,
+    n.id,
+    { ...facts(n, round), through, rejectedAt: n.updatedAt.toISOString(), rejectedBy: n.updatedBy },
+    n.updatedAt,
+  );
+
+/** The proposing unit took its proposal back (final). The reason stays in the service. */
+export const nominationWithdrawnEvent = (n: NominationRow, round: AwardRound): CloudEvent =>
+  newEvent(
+    NOMINATION_WITHDRAWN,
+    n.id,
+    { ...facts(n, round), withdrawnAt: n.updatedAt.toISOString(), withdrawnBy: n.updatedBy },
+    n.updatedAt,
+  );

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AuthContext,
   applyParticipantEvents,
+  EventCatalog,
   newEvent,
   rawQuery,
   ReplicaScope,
@@ -28,6 +29,7 @@ import {
   withdrawNomination,
   type CreateNominationInput,
 } from './nomination.domain';
+import { NOMINATION_REJECTED, NOMINATION_WITHDRAWN } from './nomination.events';
 import { loadNominations, nominationTransitionsLoader, type NominationRow } from './nomination.repository';
 
 const admin = new AuthContext({ subject: 'test-admin', roles: [{ role: 'SYSTEM_ADMIN' }] });
@@ -40,6 +42,7 @@ const dayOffset = (days: number) => {
 /** Nominations on real PostgreSQL: the one-achievement index, the quota under concurrency, discipline dates, decisions and escalation. */
 describe('nominations', () => {
   let orm: MikroORM;
+  const catalog = new EventCatalog();
   let area: Awaited<ReturnType<typeof seedArea>>;
   const fork = () => orm.em.fork() as unknown as EntityManager;
   const run = <T>(work: (em: EntityManager, scope: ReplicaScope) => Promise<{ result: T }>) =>
@@ -148,9 +151,19 @@ describe('nominations', () => {
       expect(await nominationCount()).toBe(before);
 
       const sent = await submit(first);
-      await run((em, scope) =>
-        rejectNomination(em, admin, scope, { id: sent.id, expectedVersion: sent.version, reason: 'Hồ sơ thiếu minh chứng' }),
+      const { events } = await fork().transactional((tx) =>
+        rejectNomination(tx as EntityManager, admin, new ReplicaScope(tx as EntityManager), {
+          id: sent.id,
+          expectedVersion: sent.version,
+          reason: 'Hồ sơ thiếu minh chứng',
+        }),
       );
+      // partners learn the outcome, by ids: the catalog's shape, and never the reason
+      expect(events.map((e) => [e.type, e.subject, (e.data as { through: string }).through])).toEqual([
+        [NOMINATION_REJECTED, sent.id, 'REVIEW'],
+      ]);
+      events.forEach((e) => catalog.validate(e));
+      expect(JSON.stringify(events)).not.toContain('minh chứng');
       const again = await nominate({
         roundId,
         nomineeId: h,
@@ -379,7 +392,17 @@ describe('nominations', () => {
       expect(await refusal(withdraw({ ...sent, version: sent.version - 1 }))).toEqual({ code: 'CONFLICT', messageKey: 'STALE_VERSION' });
       expect((await statusOf(sent.id)).status).toBe('SUBMITTED');
 
-      const gone = await withdraw(sent);
+      const { result: gone, events } = await fork().transactional((tx) =>
+        withdrawNomination(tx as EntityManager, proposer(), new ReplicaScope(tx as EntityManager), {
+          id: sent.id,
+          expectedVersion: sent.version,
+          reason: 'Gia đình xin rút để bổ sung thành tích năm sau',
+        }),
+      );
+      expect(events.map((e) => [e.type, e.subject, (e.data as { withdrawnBy: string }).withdrawnBy])).toEqual([
+        [NOMINATION_WITHDRAWN, sent.id, 'can-bo-phuong'],
+      ]);
+      events.forEach((e) => catalog.validate(e));
       expect(gone).toMatchObject({
         status: 'WITHDRAWN',
         version: sent.version + 1,
