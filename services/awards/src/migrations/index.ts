@@ -11,6 +11,7 @@ import { Migration20261225000000AwardDecisions } from './Migration20261225000000
 import { Migration20261226000000TargetsResults } from './Migration20261226000000TargetsResults';
 import { Migration20261227000000CouncilNominations } from './Migration20261227000000CouncilNominations';
 import { Migration20261228000000WithdrawAndAgendaRemoval } from './Migration20261228000000WithdrawAndAgendaRemoval';
+import { Migration20261229000000ReEscalation } from './Migration20261229000000ReEscalation';
 
 export const migrations: MigrationObject[] = [
   ...adminUnitReplicaMigrations,
@@ -26,4 +27,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261226000000TargetsResults', class: Migration20261226000000TargetsResults },
   { name: 'Migration20261227000000CouncilNominations', class: Migration20261227000000CouncilNominations },
   { name: 'Migration20261228000000WithdrawAndAgendaRemoval', class: Migration20261228000000WithdrawAndAgendaRemoval },
+  { name: 'Migration20261229000000ReEscalation', class: Migration20261229000000ReEscalation },
 ];

@@ -716,7 +716,11 @@ export async function escalateNomination(
   input: EscalateNominationInput,
 ): Result {
   const { n, round } = await lockForStep(em, input, asReviewer(auth, scope), 'chuyển hồ sơ lên cấp trên', ['APPROVED']);
-  if (n.escalatedTo) throw conflict('Hồ sơ đã được chuyển lên cấp trên', 'ALREADY_ESCALATED', field('id'));
+  // one live proposal above at a time; once it is rejected or withdrawn there, it may go up again (completed, or in another round)
+  const above = n.escalatedTo ? (await loadNominations(em, [n.escalatedTo])).get(n.escalatedTo) : undefined;
+  if (above && !RELEASED.includes(above.status)) {
+    throw conflict('Hồ sơ đã được chuyển lên cấp trên và đang được xét ở đó', 'ALREADY_ESCALATED', field('id'));
+  }
   const target = await findRound(em, input.roundId);
   if (!target) throw badInput('Không tìm thấy đợt khen thưởng cấp trên', 'ROUND_NOT_FOUND', field('roundId'));
   const today = todayInVietnam();

@@ -348,7 +348,21 @@ describe('nominations', () => {
       escalatedFrom: ok.id,
       achievement: { kind: 'RECOGNITIONS', recognitionIds: [r] },
     });
-    expect((await loadNominations(fork(), [ok.id])).get(ok.id)!.escalatedTo).toBe(up.id);
+    const okNow = async () => (await loadNominations(fork(), [ok.id])).get(ok.id)!;
+    const escalateAgain = async () => {
+      const { version } = await okNow();
+      return run((em, scope) =>
+        escalateNomination(em, admin, scope, {
+          id: ok.id,
+          expectedVersion: version,
+          roundId: provinceRound,
+          formCode: 'BANG_KHEN_CHU_TICH_TINH',
+        }),
+      );
+    };
+    expect((await okNow()).escalatedTo).toBe(up.id);
+    // one live proposal above at a time
+    expect(await refusal(escalateAgain())).toEqual({ code: 'CONFLICT', messageKey: 'ALREADY_ESCALATED' });
     expect(
       await refusal(
         nominate({ roundId: provinceRound, nomineeId: h, formCode: 'BANG_KHEN_CHU_TICH_TINH', achievement: { recognitionIds: [r] } }),
@@ -372,6 +386,18 @@ describe('nominations', () => {
         nominate({ roundId: provinceRound, nomineeId: h, formCode: 'BANG_KHEN_CHU_TICH_TINH', achievement: { recognitionIds: [r] } }),
       ),
     ).toEqual({ code: 'CONFLICT', messageKey: 'ACHIEVEMENT_ALREADY_NOMINATED' });
+
+    // refused above, the commune may send it up again: a new proposal takes the achievement over
+    const again = await escalateAgain();
+    expect(again).toMatchObject({ status: 'DRAFT', escalatedFrom: ok.id });
+    expect(again.id).not.toBe(up.id);
+    expect((await okNow()).escalatedTo).toBe(again.id);
+    const nowHeld = await rawQuery<{ nominationId: string }[]>(
+      fork(),
+      'select nomination_id as "nominationId" from nomination_achievement where achievement_key = ? and live',
+      [`RECOGNITION:${r}`],
+    );
+    expect(nowHeld).toEqual([{ nominationId: again.id }]);
   });
   describe('withdrawal', () => {
     const proposer = () => new AuthContext({ subject: 'can-bo-phuong', roles: [{ role: 'COMMUNE_OFFICER', unitId: area.communeA }] });
