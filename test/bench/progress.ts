@@ -28,7 +28,7 @@ import { importParticipants } from '@xhht/org/dist/bulk-import/import';
 import { buildReferencePlan } from '@xhht/org/dist/reference-data/clean';
 import { importReferencePlan } from '@xhht/org/dist/reference-data/import-units';
 import { loadReferenceSource } from '@xhht/org/dist/reference-data/source';
-import { criteriaSet, decidingRole, figure, say } from './support';
+import { count, criteriaSet, decidingRole, figure, lagOf, percentile, say, settle, sleep, timed, waitFor } from './support';
 
 /**
  * `npm run bench:progress`: nation-wide progress through the gateway, and how soon a granted
@@ -327,51 +327,6 @@ async function main(): Promise<void> {
 
 const secs = (msValue: number) => (msValue / 1000).toFixed(1);
 const ms = (value: number) => value.toFixed(1);
-const sleep = (msValue: number) => new Promise((r) => setTimeout(r, msValue));
-
-/** Nearest rank. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-/** `requests` sequential calls after `warmup` untimed ones: mean, p50 and p99 in ms. */
-async function timed(warmup: number, requests: number, call: () => Promise<unknown>) {
-  const latencies: number[] = [];
-  for (let i = 0; i < warmup + requests; i++) {
-    const t0 = performance.now();
-    await call();
-    if (i >= warmup) latencies.push(performance.now() - t0);
-  }
-  return { mean: latencies.reduce((a, b) => a + b, 0) / requests, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/**
- * Waits (at most 15 minutes) until no autovacuum worker has run for 5 s on the stack's server:
- * after the seeding, PostgreSQL vacuums and analyses the tables it filled, on the same two cores as
- * the services. Returns the seconds waited.
- */
-async function settle(db: Client): Promise<number> {
-  const t0 = Date.now();
-  let quietSince = Date.now();
-  let lastSaid = 0;
-  while (Date.now() - quietSince < 5000) {
-    const { rows } = await db.query<{ query: string }>(`select query from pg_stat_activity where backend_type = 'autovacuum worker'`);
-    if (rows.length > 0) {
-      quietSince = Date.now();
-      if (Date.now() - lastSaid > 10_000) {
-        say(`waiting for autovacuum: ${rows.map((r) => r.query).join('; ')}`);
-        lastSaid = Date.now();
-      }
-    }
-    if (Date.now() - t0 > 15 * 60_000) {
-      say('autovacuum still running after 15 minutes; timing anyway');
-      break;
-    }
-    await sleep(500);
-  }
-  return Number(((Date.now() - t0) / 1000).toFixed(1));
-}
 
 /** The rollups' size and dead rows, and the machine's load, before timing. */
 async function describeRollups(db: Client): Promise<void> {
@@ -386,33 +341,6 @@ async function describeRollups(db: Client): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-}
-
-const count = async (db: Client, sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
-
-/** Messages of `topic` the group has not committed yet (all of them before it commits anything). */
-function lagOf(admin: Admin) {
-  return async (groupId: string, topic: string): Promise<number> => {
-    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((sum, p) => sum + Number(p.high) - Math.max(done.get(p.partition) ?? 0, 0), 0);
-  };
-}
-
-async function waitFor(what: string, seconds: number, check: () => Promise<{ done: boolean; note: string }>): Promise<void> {
-  const t0 = Date.now();
-  let lastSaid = 0;
-  for (;;) {
-    const { done, note } = await check();
-    if (done) return say(`${what}: done after ${Math.round((Date.now() - t0) / 1000)} s (${note})`);
-    if (Date.now() - t0 > seconds * 1000) throw new Error(`waited ${seconds} s for ${what}: ${note}`);
-    if (Date.now() - lastSaid > 10_000) {
-      say(`waiting for ${what}: ${note}`);
-      lastSaid = Date.now();
-    }
-    // counting rows is not free: the consumers being waited for share the machine
-    await sleep(1000);
-  }
 }
 
 /** The provinces and communes in force today, from org's database. */

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Admin } from 'kafkajs';
 import type { Client } from 'pg';
 import { PROFILES, createLogger, repoRoot, type Logger, type Role } from '@xhht/infra';
 import { databaseUrl, dropDatabases, startEmbeddedPostgres } from '@xhht/infra/dist/stack/postgres';
@@ -83,4 +85,77 @@ export async function decidingRole(db: Client, date: string): Promise<Role> {
   const role = (found.rows[0] as { deciding_role?: Role } | undefined)?.deciding_role;
   if (!role) throw new Error('no shipped authority rule decides Learning Family for households');
   return role;
+}
+
+export const sleep = (msValue: number) => new Promise((r) => setTimeout(r, msValue));
+
+/** Nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** `requests` sequential calls after `warmup` untimed ones (each told its number, warm-up included): mean, p50 and p99 in ms. */
+export async function timed(warmup: number, requests: number, call: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  for (let i = 0; i < warmup + requests; i++) {
+    const t0 = performance.now();
+    await call(i);
+    if (i >= warmup) latencies.push(performance.now() - t0);
+  }
+  return { mean: latencies.reduce((a, b) => a + b, 0) / requests, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/**
+ * Waits (at most 15 minutes) until no autovacuum worker has run for 5 s on the stack's server:
+ * after the seeding, PostgreSQL vacuums and analyses the tables it filled, on the same two cores as
+ * the services. Returns the seconds waited.
+ */
+export async function settle(db: Client): Promise<number> {
+  const t0 = Date.now();
+  let quietSince = Date.now();
+  let lastSaid = 0;
+  while (Date.now() - quietSince < 5000) {
+    const { rows } = await db.query<{ query: string }>(`select query from pg_stat_activity where backend_type = 'autovacuum worker'`);
+    if (rows.length > 0) {
+      quietSince = Date.now();
+      if (Date.now() - lastSaid > 10_000) {
+        say(`waiting for autovacuum: ${rows.map((r) => r.query).join('; ')}`);
+        lastSaid = Date.now();
+      }
+    }
+    if (Date.now() - t0 > 15 * 60_000) {
+      say('autovacuum still running after 15 minutes; timing anyway');
+      break;
+    }
+    await sleep(500);
+  }
+  return Number(((Date.now() - t0) / 1000).toFixed(1));
+}
+
+export const count = async (db: Client, sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
+
+/** Messages of `topic` the group has not committed yet (all of them before it commits anything). */
+export function lagOf(admin: Admin) {
+  return async (groupId: string, topic: string): Promise<number> => {
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((sum, p) => sum + Number(p.high) - Math.max(done.get(p.partition) ?? 0, 0), 0);
+  };
+}
+
+export async function waitFor(what: string, seconds: number, check: () => Promise<{ done: boolean; note: string }>): Promise<void> {
+  const t0 = Date.now();
+  let lastSaid = 0;
+  for (;;) {
+    const { done, note } = await check();
+    if (done) return say(`${what}: done after ${Math.round((Date.now() - t0) / 1000)} s (${note})`);
+    if (Date.now() - t0 > seconds * 1000) throw new Error(`waited ${seconds} s for ${what}: ${note}`);
+    if (Date.now() - lastSaid > 10_000) {
+      say(`waiting for ${what}: ${note}`);
+      lastSaid = Date.now();
+    }
+    // counting rows is not free: the consumers being waited for share the machine
+    await sleep(1000);
+  }
 }
