@@ -65,6 +65,7 @@ const SCRIPTS = {
   'bench:consume': 'test/bench/dist/consume.js',
   'bench:decide': 'test/bench/dist/decide.js',
   'bench:progress': 'test/bench/dist/progress.js',
+  'bench:awards': 'test/bench/dist/awards.js',
 };
 
 // Ctrl-C reaches the child too (same process group); it stops what it started, and we wait for it.
