@@ -48,14 +48,32 @@ const STEP = `select e.child, case when e.eff is null then t.at else e.eff - 1 e
      where (e.eff is null and e.f <= t.at and (e.t is null or e.t >= t.at)) or (e.eff is not null and e.eff <= t.at)`;
 
 /**
+ * `STEP` for one unit's subtree: each unit's children looked up through the indexes (versions by
+ * parent, changes by successor) instead of joining every edge of the nation at every level. On the
+ * reference nation a province's subtree takes 3 ms instead of 20, a commune's well under one; the
+ * nation's own, 14,000 units, 75 instead of 45. Most scopes are a province or below, so one root
+ * goes by index; many roots together (34 provinces: 60 against 37 ms) keep the hash join.
+ */
+const stepByIndex = (t: HierarchyTables): string =>
+  `select x.child, x.at from tree t cross join lateral (
+       select v.unit_id as child, t.at from ${t.version} v
+       where v.parent_id = t.id and v.valid_from <= t.at and (v.valid_to is null or v.valid_to >= t.at)
+       union all
+       select p.unit_id, c.effective_date - 1 from ${t.changeUnit} s
+       join ${t.change} c on c.id = s.change_id
+       join ${t.changeUnit} p on p.change_id = s.change_id and p.role = 'PREDECESSOR'
+       where s.unit_id = t.id and s.role = 'SUCCESSOR' and c.effective_date <= t.at
+     ) x`;
+
+/**
  * Ids of a unit and everything below it on a date, including units merged into any of them before
  * that day (each followed as it was the day before its merge). Two bindings: the unit id, the date.
  */
 export const subtreeWithHistorySql = (t: HierarchyTables): string =>
-  `with recursive ${edgesSql(t)}, tree(id, at) as (
+  `with recursive tree(id, at) as (
      select ?::uuid, ?::date
      union
-     ${STEP}
+     ${stepByIndex(t)}
    )
    select distinct id from tree`;
 
