@@ -2,24 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
-import {
-  EventCatalog,
-  PROFILES,
-  createLogger,
-  eventTopic,
-  initORM,
-  signUserToken,
-  startStack,
-  todayInVietnam,
-  type StackHandle,
-} from '@xhht/infra';
-import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
-import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '@xhht/org/dist/admin-units/admin-unit-change.entity';
-import { migrations } from '@xhht/org/dist/migrations';
-import { buildReferencePlan } from '@xhht/org/dist/reference-data/clean';
-import { importReferencePlan } from '@xhht/org/dist/reference-data/import-units';
-import { loadReferenceSource } from '@xhht/org/dist/reference-data/source';
-import { count, figure, lagOf, percentile, say, settle, timed, waitFor } from './support';
+import { PROFILES, createLogger, eventTopic, signUserToken, startStack, todayInVietnam, type StackHandle } from '@xhht/infra';
+import { count, figure, importReferenceNation, lagOf, orgOrm, percentile, say, settle, timed, waitFor } from './support';
 
 /**
  * `npm run bench:awards`: the awards subgraph through the gateway, on the whole system started as
@@ -154,16 +138,9 @@ async function main(): Promise<void> {
 
     // 1. the nation through org, villages in the area province, then awards' replica of it all
     const tUnits = performance.now();
-    const orm = await initORM({
-      databaseUrl: state.databaseUrls.org,
-      entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
-      migrations,
-      poolMax: 4,
-      logger,
-    });
+    const orm = await orgOrm(state.databaseUrls.org, logger);
     try {
-      const written = await importReferencePlan(orm.em.fork(), new EventCatalog(), buildReferencePlan(loadReferenceSource()), 'bench');
-      say(`${written.unitsWritten} units, ${written.changesWritten} changes, ${written.events} events written by the reference import`);
+      await importReferenceNation(orm);
     } finally {
       await orm.close();
     }

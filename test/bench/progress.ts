@@ -12,7 +12,6 @@ import {
   PROFILES,
   createLogger,
   eventTopic,
-  initORM,
   newEvent,
   repoRoot,
   signGatewayCredential,
@@ -21,14 +20,22 @@ import {
   type Role,
   type StackHandle,
 } from '@xhht/infra';
-import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
-import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '@xhht/org/dist/admin-units/admin-unit-change.entity';
-import { migrations } from '@xhht/org/dist/migrations';
 import { importParticipants } from '@xhht/org/dist/bulk-import/import';
-import { buildReferencePlan } from '@xhht/org/dist/reference-data/clean';
-import { importReferencePlan } from '@xhht/org/dist/reference-data/import-units';
-import { loadReferenceSource } from '@xhht/org/dist/reference-data/source';
-import { count, criteriaSet, decidingRole, figure, lagOf, percentile, say, settle, sleep, timed, waitFor } from './support';
+import {
+  count,
+  criteriaSet,
+  decidingRole,
+  figure,
+  importReferenceNation,
+  lagOf,
+  orgOrm,
+  percentile,
+  say,
+  settle,
+  sleep,
+  timed,
+  waitFor,
+} from './support';
 
 /**
  * `npm run bench:progress`: nation-wide progress through the gateway, and how soon a granted
@@ -138,20 +145,13 @@ async function main(): Promise<void> {
 
     // 1. the nation: the reference hierarchy, then the households, through org
     const catalog = new EventCatalog();
-    const orm = await initORM({
-      databaseUrl: state.databaseUrls.org,
-      entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
-      migrations,
-      poolMax: 4,
-      logger,
-    });
+    const orm = await orgOrm(state.databaseUrls.org, logger);
     let units: { provinces: string[]; communes: { id: string; code: string; province: string }[] };
     let imported: { seconds: number };
     const tUnits = performance.now();
     try {
-      const written = await importReferencePlan(orm.em.fork(), catalog, buildReferencePlan(loadReferenceSource()), 'bench');
+      await importReferenceNation(orm, catalog);
       figure('seed_units_s', secs(performance.now() - tUnits));
-      say(`${written.unitsWritten} units, ${written.changesWritten} changes, ${written.events} events written by the reference import`);
       units = await currentUnits(orgDb);
       if (units.provinces.length !== 34 || units.communes.length !== 3321) {
         throw new Error(`the reference tree has ${units.provinces.length} provinces and ${units.communes.length} communes today`);

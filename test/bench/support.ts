@@ -4,8 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
 import type { Client } from 'pg';
-import { PROFILES, createLogger, repoRoot, type Logger, type Role } from '@xhht/infra';
+import { EventCatalog, PROFILES, createLogger, initORM, repoRoot, type Logger, type MikroORM, type Role } from '@xhht/infra';
 import { databaseUrl, dropDatabases, startEmbeddedPostgres } from '@xhht/infra/dist/stack/postgres';
+import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
+import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '@xhht/org/dist/admin-units/admin-unit-change.entity';
+import { migrations } from '@xhht/org/dist/migrations';
+import { buildReferencePlan } from '@xhht/org/dist/reference-data/clean';
+import { importReferencePlan } from '@xhht/org/dist/reference-data/import-units';
+import { loadReferenceSource } from '@xhht/org/dist/reference-data/source';
 
 /** What a benchmark gets: a PostgreSQL server, a folder of its own for files, a logger. */
 export interface BenchContext {
@@ -158,4 +164,23 @@ export async function waitFor(what: string, seconds: number, check: () => Promis
     // counting rows is not free: the consumers being waited for share the machine
     await sleep(1000);
   }
+}
+
+/** org's ORM over its database, for seeding through org's own code (close it when done). */
+export const orgOrm = (url: string, logger: Logger): Promise<MikroORM> =>
+  initORM({
+    databaseUrl: url,
+    entities: [AdminUnitSchema, AdminUnitVersionSchema, AdminUnitChangeSchema, AdminUnitChangeUnitSchema],
+    migrations,
+    poolMax: 4,
+    logger,
+  });
+
+/**
+ * The reference hierarchy (34 provinces, 3,321 communes from 2025-07-01, with the former tree and
+ * the 2025 merges) through org's reference import, its events in org's outbox for the relay.
+ */
+export async function importReferenceNation(orm: MikroORM, catalog = new EventCatalog()): Promise<void> {
+  const written = await importReferencePlan(orm.em.fork(), catalog, buildReferencePlan(loadReferenceSource()), 'bench');
+  say(`${written.unitsWritten} units, ${written.changesWritten} changes, ${written.events} events written by the reference import`);
 }
