@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
-import { PROFILES, createLogger, eventTopic, signUserToken, startStack, todayInVietnam, type StackHandle } from '@xhht/infra';
+import {
+  PROFILES,
+  createLogger,
+  eventTopic,
+  hierarchyConsumerGroup,
+  signUserToken,
+  startStack,
+  todayInVietnam,
+  type StackHandle,
+} from '@xhht/infra';
 import { count, figure, importReferenceNation, lagOf, orgOrm, percentile, say, settle, timed, waitFor } from './support';
 
 /**
@@ -169,7 +178,7 @@ async function main(): Promise<void> {
     figure('seed_units_s', secs(performance.now() - tUnits));
     const versions = await count(orgDb, 'select count(*) as n from admin_unit_version');
     await waitFor("awards' hierarchy replica to hold every unit version", 1800, async () => {
-      const behind = await lag('xhht.awards.hierarchy', eventTopic('org'));
+      const behind = await lag(hierarchyConsumerGroup('awards'), eventTopic('org'));
       const n = await count(awardsDb, 'select count(*) as n from admin_unit_version_replica');
       return { done: behind === 0 && n === versions, note: `${n} of ${versions} versions, lag ${behind}` };
     });

@@ -12,6 +12,7 @@ import {
   PROFILES,
   createLogger,
   eventTopic,
+  hierarchyConsumerGroup,
   newEvent,
   repoRoot,
   signGatewayCredential,
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
     // reporting (and recognition, for the samples' decisions) catch up with org's topic
     const orgTopic = eventTopic('org');
     await waitFor('reporting to hold every household', 3600, async () => {
-      const behind = await lag('xhht.reporting.hierarchy', orgTopic);
+      const behind = await lag(hierarchyConsumerGroup('reporting'), orgTopic);
       if (behind > 0) return { done: false, note: `lag ${behind}` };
       const n = await count(reportingDb, `select count(*) as n from participant_replica where kind = 'HOUSEHOLD'`);
       return { done: n === N, note: `${n} households, lag ${behind}` };
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     figure('reporting_after_import_s', secs(reportingCaughtUp - tImported));
     figure('reporting_households_per_s', Math.round(N / ((reportingCaughtUp - tUnits) / 1000)));
     await waitFor('recognition to hold every household', 3600, async () => {
-      const behind = await lag('xhht.recognition.hierarchy', orgTopic);
+      const behind = await lag(hierarchyConsumerGroup('recognition'), orgTopic);
       if (behind > 0) return { done: false, note: `lag ${behind}` };
       const n = await count(recognitionDb, `select count(*) as n from participant_replica where kind = 'HOUSEHOLD'`);
       return { done: n === N, note: `${n} households, lag ${behind}` };

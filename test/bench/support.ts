@@ -4,7 +4,17 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
 import type { Client } from 'pg';
-import { EventCatalog, PROFILES, createLogger, initORM, repoRoot, type Logger, type MikroORM, type Role } from '@xhht/infra';
+import {
+  EventCatalog,
+  PROFILES,
+  consumerGroupLag,
+  createLogger,
+  initORM,
+  repoRoot,
+  type Logger,
+  type MikroORM,
+  type Role,
+} from '@xhht/infra';
 import { databaseUrl, dropDatabases, startEmbeddedPostgres } from '@xhht/infra/dist/stack/postgres';
 import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
 import { AdminUnitChangeSchema, AdminUnitChangeUnitSchema } from '@xhht/org/dist/admin-units/admin-unit-change.entity';
@@ -141,14 +151,8 @@ export async function settle(db: Client): Promise<number> {
 
 export const count = async (db: Client, sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
 
-/** Messages of `topic` the group has not committed yet (all of them before it commits anything). */
-export function lagOf(admin: Admin) {
-  return async (groupId: string, topic: string): Promise<number> => {
-    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((sum, p) => sum + Number(p.high) - Math.max(done.get(p.partition) ?? 0, 0), 0);
-  };
-}
+/** `consumerGroupLag` on one admin client. */
+export const lagOf = (admin: Admin) => (groupId: string, topic: string) => consumerGroupLag(admin, groupId, topic);
 
 export async function waitFor(what: string, seconds: number, check: () => Promise<{ done: boolean; note: string }>): Promise<void> {
   const t0 = Date.now();

@@ -1,11 +1,11 @@
 import { Client } from 'pg';
 import type { Logger } from '../logger';
-import { createKafka } from '../kafka/client';
-import { eventTopic } from '../kafka/topics';
+import { consumerGroupLag, createKafka } from '../kafka/client';
+import { eventTopic, hierarchyConsumerGroup } from '../kafka/topics';
 import type { StackState } from '../stack/stack';
 
-/** The consumer groups that keep a replica of org's hierarchy, one per service that has one. */
-const HIERARCHY_GROUPS = ['xhht.recognition.hierarchy', 'xhht.reporting.hierarchy', 'xhht.awards.hierarchy'];
+/** The services that keep a replica of org's hierarchy. */
+const WITH_HIERARCHY = ['recognition', 'reporting', 'awards'] as const;
 
 /**
  * Waits until org's outbox has sent every event and every hierarchy replica has read them all.
@@ -25,13 +25,8 @@ export async function whenHierarchyReplicated(state: StackState, logger: Logger,
     for (;;) {
       const { rows } = await db.query<{ unsent: number }>('select count(*)::int as unsent from outbox where sent_at is null');
       const unsent = rows[0]?.unsent ?? 0;
-      const ends = await admin.fetchTopicOffsets(topic);
       let behind = 0;
-      for (const groupId of HIERARCHY_GROUPS) {
-        const [read] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const done = new Map((read?.partitions ?? []).map((p) => [p.partition, Math.max(Number(p.offset), 0)]));
-        behind += ends.reduce((sum, p) => sum + Math.max(Number(p.high) - (done.get(p.partition) ?? 0), 0), 0);
-      }
+      for (const service of WITH_HIERARCHY) behind += await consumerGroupLag(admin, hierarchyConsumerGroup(service), topic);
       if (unsent === 0 && behind === 0) return;
       if (Date.now() > until)
         throw new Error(`the hierarchy replicas are still behind after ${seconds} s (${unsent} unsent, ${behind} unread)`);

@@ -57,3 +57,14 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
     await admin.disconnect();
   }
 }
+
+/**
+ * Messages of `topic` the consumer group has not committed yet: every message before the group's
+ * first commit (an unknown group has read nothing). Zero when the group has caught up.
+ */
+export async function consumerGroupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  // kafkajs gives -1 for a partition the group never committed
+  const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(Number(p.offset), 0)]));
+  return ends.reduce((sum, p) => sum + Math.max(Number(p.high) - (done.get(p.partition) ?? 0), 0), 0);
+}

@@ -12,6 +12,9 @@ export const eventTopic = (service: ServiceName) => `xhht.${service}.events`;
 /** Where a service's consumers put what they cannot process, with the reason in the headers. */
 export const deadLetterTopic = (service: ServiceName) => `xhht.${service}.dlt`;
 
+/** The consumer group through which a service keeps its replica of org's hierarchy and participants. */
+export const hierarchyConsumerGroup = (service: ServiceName) => `xhht.${service}.hierarchy`;
+
 export const EVENT_TOPIC_PARTITIONS = 6;
 
 /** The topics a service owns: its event stream and its dead-letter topic. */

@@ -3,6 +3,7 @@ import {
   AdminUnitReplicaSchema,
   adminUnitReplicaHandlers,
   eventTopic,
+  hierarchyConsumerGroup,
   participantReplicaHandlers,
   type ServiceDefinition,
 } from '@xhht/infra';
@@ -26,7 +27,7 @@ export const awardsService: ServiceDefinition<AwardsLoaders> = {
   consumers: [
     {
       // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
-      groupId: 'xhht.awards.hierarchy',
+      groupId: hierarchyConsumerGroup('awards'),
       topics: [eventTopic('org')],
       handlers: { ...adminUnitReplicaHandlers, ...participantReplicaHandlers },
     },

@@ -3,6 +3,7 @@ import {
   AdminUnitReplicaSchema,
   adminUnitReplicaHandlers,
   eventTopic,
+  hierarchyConsumerGroup,
   participantReplicaHandlers,
   type ServiceDefinition,
 } from '@xhht/infra';
@@ -34,7 +35,7 @@ export const recognitionService: ServiceDefinition<RecognitionLoaders> = {
   consumers: [
     {
       // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
-      groupId: 'xhht.recognition.hierarchy',
+      groupId: hierarchyConsumerGroup('recognition'),
       topics: [eventTopic('org')],
       handlers: { ...adminUnitReplicaHandlers, ...participantReplicaHandlers },
     },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AdminUnitReplicaSchema, eventTopic, type ServiceDefinition } from '@xhht/infra';
+import { AdminUnitReplicaSchema, eventTopic, hierarchyConsumerGroup, type ServiceDefinition } from '@xhht/infra';
 import { createLoaders, type ReportingLoaders } from './context';
 import { exportRoutes } from './exports/export-routes';
 import { migrations } from './migrations';
@@ -17,7 +17,7 @@ export const reportingService: ServiceDefinition<ReportingLoaders> = {
   createLoaders,
   consumers: [
     // hierarchy and participants from one topic, in its order: a participant's unit is known before it arrives
-    { groupId: 'xhht.reporting.hierarchy', topics: [eventTopic('org')], handlers: countedHierarchyHandlers },
+    { groupId: hierarchyConsumerGroup('reporting'), topics: [eventTopic('org')], handlers: countedHierarchyHandlers },
     { groupId: 'xhht.reporting.recognitions', topics: [eventTopic('recognition')], handlers: countedRecognitionHandlers },
   ],
   routes: () => [...exportRoutes()],
