@@ -33,33 +33,20 @@ export const nominationSubmittedEvent = (n: NominationRow, round: AwardRound): C
     n.submittedAt!,
   );
 
+/** A step someone took on a nomination: the facts, `<verb>At` and `<verb>By` (the account), and `extra`; any reason stays here. */
+const stepEvent = (type: string, verb: string, n: NominationRow, round: AwardRound, extra: Record<string, unknown> = {}): CloudEvent =>
+  newEvent(type, n.id, { ...facts(n, round), ...extra, [`${verb}At`]: n.updatedAt.toISOString(), [`${verb}By`]: n.updatedBy }, n.updatedAt);
+
 /** The receiving level sent a nomination back for completion; the reason stays in the service (it may name people). */
-export const nominationReturnedEvent = (n: NominationRow, round: AwardRound): CloudEvent =>
-  newEvent(NOMINATION_RETURNED, n.id, { ...facts(n, round), returnedAt: n.updatedAt.toISOString(), returnedBy: n.updatedBy }, n.updatedAt);
+export const nominationReturnedEvent = (n: NominationRow, round: AwardRound) => stepEvent(NOMINATION_RETURNED, 'returned', n, round);
 
 /** The round's level approved a nomination: it may now be decided, or escalated to the level above. */
-export const nominationApprovedEvent = (n: NominationRow, round: AwardRound, through: ReviewPath): CloudEvent =>
-  newEvent(
-    NOMINATION_APPROVED,
-    n.id,
-    { ...facts(n, round), through, approvedAt: n.updatedAt.toISOString(), approvedBy: n.updatedBy },
-    n.updatedAt,
-  );
+export const nominationApprovedEvent = (n: NominationRow, round: AwardRound, through: ReviewPath) =>
+  stepEvent(NOMINATION_APPROVED, 'approved', n, round, { through });
 
 /** The round's level refused a nomination (final; its achievement is free again). The reason stays in the service. */
-export const nominationRejectedEvent = (n: NominationRow, round: AwardRound, through: ReviewPath): CloudEvent =>
-  newEvent(
-    NOMINATION_REJECTED,
-    n.id,
-    { ...facts(n, round), through, rejectedAt: n.updatedAt.toISOString(), rejectedBy: n.updatedBy },
-    n.updatedAt,
-  );
+export const nominationRejectedEvent = (n: NominationRow, round: AwardRound, through: ReviewPath) =>
+  stepEvent(NOMINATION_REJECTED, 'rejected', n, round, { through });
 
 /** The proposing unit took its proposal back (final). The reason stays in the service. */
-export const nominationWithdrawnEvent = (n: NominationRow, round: AwardRound): CloudEvent =>
-  newEvent(
-    NOMINATION_WITHDRAWN,
-    n.id,
-    { ...facts(n, round), withdrawnAt: n.updatedAt.toISOString(), withdrawnBy: n.updatedBy },
-    n.updatedAt,
-  );
+export const nominationWithdrawnEvent = (n: NominationRow, round: AwardRound) => stepEvent(NOMINATION_WITHDRAWN, 'withdrawn', n, round);
