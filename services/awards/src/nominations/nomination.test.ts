@@ -45,8 +45,10 @@ describe('nominations', () => {
   const catalog = new EventCatalog();
   let area: Awaited<ReturnType<typeof seedArea>>;
   const fork = () => orm.em.fork() as unknown as EntityManager;
-  const run = <T>(work: (em: EntityManager, scope: ReplicaScope) => Promise<{ result: T }>) =>
-    fork().transactional(async (tx) => (await work(tx as EntityManager, new ReplicaScope(tx as EntityManager))).result);
+  /** A step in a transaction of its own: what it returned (`run`: its result alone). */
+  const transact = <R>(work: (em: EntityManager, scope: ReplicaScope) => Promise<R>) =>
+    fork().transactional((tx) => work(tx as EntityManager, new ReplicaScope(tx as EntityManager)));
+  const run = async <T>(work: (em: EntityManager, scope: ReplicaScope) => Promise<{ result: T }>) => (await transact(work)).result;
   const refusal = async (p: Promise<unknown>) => {
     const err = (await p.then(
       () => null,
@@ -151,12 +153,8 @@ describe('nominations', () => {
       expect(await nominationCount()).toBe(before);
 
       const sent = await submit(first);
-      const { events } = await fork().transactional((tx) =>
-        rejectNomination(tx as EntityManager, admin, new ReplicaScope(tx as EntityManager), {
-          id: sent.id,
-          expectedVersion: sent.version,
-          reason: 'Hồ sơ thiếu minh chứng',
-        }),
+      const { events } = await transact((em, scope) =>
+        rejectNomination(em, admin, scope, { id: sent.id, expectedVersion: sent.version, reason: 'Hồ sơ thiếu minh chứng' }),
       );
       // partners learn the outcome, by ids: the catalog's shape, and never the reason
       expect(events.map((e) => [e.type, e.subject, (e.data as { through: string }).through])).toEqual([
@@ -418,8 +416,8 @@ describe('nominations', () => {
       expect(await refusal(withdraw({ ...sent, version: sent.version - 1 }))).toEqual({ code: 'CONFLICT', messageKey: 'STALE_VERSION' });
       expect((await statusOf(sent.id)).status).toBe('SUBMITTED');
 
-      const { result: gone, events } = await fork().transactional((tx) =>
-        withdrawNomination(tx as EntityManager, proposer(), new ReplicaScope(tx as EntityManager), {
+      const { result: gone, events } = await transact((em, scope) =>
+        withdrawNomination(em, proposer(), scope, {
           id: sent.id,
           expectedVersion: sent.version,
           reason: 'Gia đình xin rút để bổ sung thành tích năm sau',
