@@ -165,7 +165,7 @@ export const unitAwardsLoader = (em: EntityManager, scope: ReplicaScope) =>
       const pages = keys.map((key, i) => ({
         i,
         // an award to a unit is filed under that unit (its nominee_unit_id), so UNIT scope is the unit's own awards as a unit
-        units: key.area ? [...new Set(areas.get(key.unitId) ?? [])] : [key.unitId],
+        units: key.area ? (areas.get(key.unitId) ?? []) : [key.unitId],
         own: !key.area,
         year: key.year,
         lim: key.limit,
