@@ -14,7 +14,7 @@ import {
   submitNomination,
   type CreateNominationInput,
 } from '../nominations/nomination.domain';
-import { loadNominations, type NominationRow } from '../nominations/nomination.repository';
+import { loadNominations, nominationTransitionsLoader, type NominationRow } from '../nominations/nomination.repository';
 import { issueAwardDecision, revokeAward, type IssueAwardDecisionInput } from './award-decision.domain';
 import { AWARD_DECIDED, AWARD_REVOKED } from './award-decision.events';
 import { loadAwards, unitAwardsLoader } from './award-decision.repository';
@@ -139,6 +139,11 @@ describe('award decisions', () => {
     expect(seqs[2]).toBe(seqs[0]! + 2);
     expect(rows[0]!.registerNumber).toMatch(new RegExp(`^\\d{4}/${today.slice(0, 4)}$`));
     for (const n of [n1, n2, n3]) expect(await statusOf(n.id)).toBe('DECIDED');
+    // each one's step is on record, from the decision
+    const steps = await nominationTransitionsLoader(fork()).loadMany([n1.id, n2.id, n3.id]);
+    for (const list of steps as { fromStatus: string; toStatus: string; by: string }[][]) {
+      expect(list.at(-1)).toMatchObject({ fromStatus: 'APPROVED', toStatus: 'DECIDED', by: expect.stringMatching(/^decision:/) });
+    }
     // the initiative grounds this award now, and no other
     expect((await loadInitiatives(fork(), [initiativeId])).get(initiativeId)!.groundsAward).toBe(n3.id);
     expect(events.map((e) => e.type)).toEqual([AWARD_DECIDED]);

@@ -232,10 +232,21 @@ async function recordTransition(
   by: string,
   reason?: string,
 ) {
+  await recordTransitions(em, [{ id, from, to, by, reason }]);
+}
+
+/** Many nominations' steps in one statement (a decision moves hundreds at once), each at its own clock_timestamp(). */
+async function recordTransitions(
+  em: EntityManager,
+  steps: { id: string; from: NominationStatus | null; to: NominationStatus; by: string; reason?: string }[],
+) {
+  if (steps.length === 0) return;
   await rawQuery(
     em,
-    `insert into nomination_transition (id, nomination_id, from_status, to_status, reason, at, by) values (?, ?, ?, ?, ?, clock_timestamp(), ?)`,
-    [randomUUID(), id, from, to, reason ?? null, by],
+    `insert into nomination_transition (id, nomination_id, from_status, to_status, reason, at, by)
+     select r.tid, r.id, r."from", r."to", r.reason, clock_timestamp(), r.by
+     from jsonb_to_recordset(?::jsonb) as r(tid uuid, id uuid, "from" text, "to" text, reason text, by text)`,
+    [JSON.stringify(steps.map((t) => ({ ...t, tid: randomUUID(), reason: t.reason ?? null })))],
   );
 }
 
@@ -624,8 +635,11 @@ export async function markNominationsDecided(em: EntityManager, ids: readonly st
   }
   for (const n of found.values()) {
     if (n.achievement.kind === 'INITIATIVE') await claimInitiativeForAward(em, n.achievement.initiativeId, n.id);
-    await recordTransition(em, n.id, n.status, 'DECIDED', `decision:${ref}`);
   }
+  await recordTransitions(
+    em,
+    [...found.values()].map((n) => ({ id: n.id, from: n.status, to: 'DECIDED' as const, by: `decision:${ref}` })),
+  );
   await rawQuery(
     em,
     `update nomination set status = 'DECIDED', decision_ref = ?, version = version + 1, updated_at = now(), updated_by = ?
