@@ -115,24 +115,27 @@ async function unitsOn(em: EntityManager, unitIds: readonly string[], day: strin
 
 const unitOn = async (em: EntityManager, unitId: string, day: string) => (await unitsOn(em, [unitId], day)).get(unitId) ?? null;
 
-/** "Phường Đông Kinh, Tỉnh Lạng Sơn": the unit and those above it on `day`, the nation left out. */
-async function unitPath(em: EntityManager, unitId: string, day: string): Promise<string> {
-  const rows = await rawQuery<{ name: string; kind: string }[]>(
+/**
+ * "Phường Đông Kinh, Tỉnh Lạng Sơn" for each unit: the unit and those above it on `day`, the nation
+ * left out; one statement for all of a decision's units.
+ */
+async function unitPaths(em: EntityManager, unitIds: readonly string[], day: string): Promise<Map<string, string>> {
+  if (unitIds.length === 0) return new Map();
+  const rows = await rawQuery<{ root: string; name: string; kind: string }[]>(
     em,
-    `with recursive up(id, name, kind, parent_id, depth) as (
-       select unit_id, name, kind, parent_id, 0 from admin_unit_version_replica
-        where unit_id = ? and valid_from <= ?::date and (valid_to is null or valid_to >= ?::date)
+    `with recursive up(root, id, name, kind, parent_id, depth) as (
+       select unit_id, unit_id, name, kind, parent_id, 0 from admin_unit_version_replica
+        where unit_id = any(?::uuid[]) and valid_from <= ?::date and (valid_to is null or valid_to >= ?::date)
        union all
-       select v.unit_id, v.name, v.kind, v.parent_id, up.depth + 1 from admin_unit_version_replica v join up on v.unit_id = up.parent_id
+       select up.root, v.unit_id, v.name, v.kind, v.parent_id, up.depth + 1 from admin_unit_version_replica v join up on v.unit_id = up.parent_id
         where v.valid_from <= ?::date and (v.valid_to is null or v.valid_to >= ?::date) and up.depth < 10
      )
-     select name, kind from up order by depth`,
-    [unitId, day, day, day, day],
+     select root, name, kind from up order by root, depth`,
+    [uuidArray(unitIds), day, day, day, day],
   );
-  return rows
-    .filter((r) => r.kind !== 'NATION')
-    .map((r) => r.name)
-    .join(', ');
+  const out = new Map<string, string[]>();
+  for (const r of rows) if (r.kind !== 'NATION') out.set(r.root, [...(out.get(r.root) ?? []), r.name]);
+  return new Map([...out].map(([id, names]) => [id, names.join(', ')]));
 }
 
 /** What the certificate prints for the authority when the decision does not say: who issues, who grants, where. */
@@ -346,10 +349,8 @@ export async function issueAwardDecision(
   );
   const detailUnitOf = (n: NominationRow) =>
     n.nomineeKind === 'ADMIN_UNIT' ? (ownUnits.get(n.nomineeId)?.parentId ?? null) : units.get(n.nomineeId)!;
-  const paths = new Map<string, string>();
-  for (const unitId of new Set(input.awardees.filter((a) => !a.detail).map((a) => detailUnitOf(nominations.get(a.nominationId)!)))) {
-    if (unitId) paths.set(unitId, await unitPath(em, unitId, input.decidedOn));
-  }
+  const detailUnits = input.awardees.filter((a) => !a.detail).map((a) => detailUnitOf(nominations.get(a.nominationId)!));
+  const paths = await unitPaths(em, [...new Set(detailUnits.filter((u): u is string => !!u))], input.decidedOn);
   const rows = input.awardees.map((a, i) => {
     const n = nominations.get(a.nominationId)!;
     const seq = last + i + 1;
