@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
-import {
-  PROFILES,
-  createLogger,
-  eventTopic,
-  hierarchyConsumerGroup,
-  signUserToken,
-  startStack,
-  todayInVietnam,
-  type StackHandle,
-} from '@xhht/infra';
-import { count, figure, importReferenceNation, lagOf, orgOrm, percentile, say, settle, timed, waitFor } from './support';
+import { createLogger, eventTopic, hierarchyConsumerGroup, signUserToken, todayInVietnam } from '@xhht/infra';
+import { count, figure, importReferenceNation, onStack, orgOrm, percentile, say, settle, timed, waitFor } from './support';
 
 /**
  * `npm run bench:awards`: the awards subgraph through the gateway, on the whole system started as
@@ -98,49 +88,11 @@ interface Province extends Unit {
   communes: Unit[];
 }
 
-type Gql = <T>(query: string, variables: Record<string, unknown>, token: string) => Promise<T>;
-
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const logger = createLogger('bench', process.env.LOG_LEVEL);
-  const started = Date.now();
-  let stack: StackHandle | undefined;
-  const clients: Client[] = [];
-  let admin: Admin | undefined;
-  // Ctrl-C or a kill stops the stack it started
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      say(`${signal}: stopping the stack`);
-      void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
-    });
-  }
-  try {
-    stack = await startStack(PROFILES.bench, logger);
-    const state = stack.state;
-    say(`stack up in ${Math.round((Date.now() - started) / 1000)} s, gateway ${state.gatewayUrl}`);
-    const connect = async (url: string) => {
-      const c = new Client({ connectionString: url });
-      // stopping the stack ends these connections from the server side; that is no failure of the run
-      c.on('error', (err) => say(`database connection: ${err.message}`));
-      await c.connect();
-      clients.push(c);
-      return c;
-    };
+  await onStack('xhht-bench-awards', logger, async ({ state, connect, lag, gql }) => {
     const [orgDb, awardsDb] = await Promise.all([connect(state.databaseUrls.org), connect(state.databaseUrls.awards)]);
-    const kafka = new Kafka({ clientId: 'xhht-bench-awards', brokers: state.brokers, logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-    const lag = lagOf(admin);
-    const gql: Gql = async (query, variables, token) => {
-      const res = await fetch(state.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: unknown; errors?: unknown };
-      if (body.errors || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors ?? body)}`);
-      return body.data as never;
-    };
     const token = (subject: string, roles: { role: 'SYSTEM_ADMIN' | 'EMULATION_OFFICER'; unitId?: string }[]) =>
       signUserToken({ subject, roles }, state.jwtSecret, '4h');
     const adminToken = await token('bench-admin', [{ role: 'SYSTEM_ADMIN' }]);
@@ -363,11 +315,7 @@ async function main(): Promise<void> {
     await stats.describe('decision print', 1 + PRINT_SAMPLES);
 
     figure('decision_500_ms_per_awardee', (p500 / 500).toFixed(2));
-  } finally {
-    await admin?.disconnect().catch(() => undefined);
-    for (const c of clients) await c.end().catch(() => undefined);
-    await stack?.stop();
-  }
+  });
 }
 
 const secs = (msValue: number) => (msValue / 1000).toFixed(1);

@@ -4,12 +4,11 @@ import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import {
   EventCatalog,
   GATEWAY_HEADER,
-  PROFILES,
   createLogger,
   eventTopic,
   hierarchyConsumerGroup,
@@ -17,9 +16,7 @@ import {
   repoRoot,
   signGatewayCredential,
   signUserToken,
-  startStack,
   type Role,
-  type StackHandle,
 } from '@xhht/infra';
 import { importParticipants } from '@xhht/org/dist/bulk-import/import';
 import {
@@ -28,7 +25,7 @@ import {
   decidingRole,
   figure,
   importReferenceNation,
-  lagOf,
+  onStack,
   orgOrm,
   percentile,
   say,
@@ -90,8 +87,6 @@ interface ProgressRow {
   indicators: { indicator: string; numerator: number; denominator: number; rate: number | null; target: number | null; status: string }[];
 }
 
-type Gql = <T>(query: string, variables: Record<string, unknown>, token: string) => Promise<T>;
-
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   // the stack's services inherit the environment
@@ -99,49 +94,13 @@ async function main(): Promise<void> {
   const logger = createLogger('bench', process.env.LOG_LEVEL);
   const dir = path.join(repoRoot, '.data', 'bench', 'progress');
   mkdirSync(dir, { recursive: true });
-  const started = Date.now();
-  let stack: StackHandle | undefined;
-  const clients: Client[] = [];
-  let admin: Admin | undefined;
-  // Ctrl-C or a kill stops the stack it started (the whole run can take an hour)
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      say(`${signal}: stopping the stack`);
-      void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
-    });
-  }
-  try {
-    stack = await startStack(PROFILES.bench, logger);
-    const state = stack.state;
+  await onStack('xhht-bench-progress', logger, async ({ state, connect, kafka, lag, gql }) => {
     say(`consumers' batch: ${CONSUMER_BATCH_SIZE} messages`);
-    say(`stack up in ${Math.round((Date.now() - started) / 1000)} s, gateway ${state.gatewayUrl}`);
-    const connect = async (url: string) => {
-      const c = new Client({ connectionString: url });
-      // stopping the stack ends these connections from the server side; that is no failure of the run
-      c.on('error', (err) => say(`database connection: ${err.message}`));
-      await c.connect();
-      clients.push(c);
-      return c;
-    };
     const [orgDb, recognitionDb, reportingDb] = await Promise.all([
       connect(state.databaseUrls.org),
       connect(state.databaseUrls.recognition),
       connect(state.databaseUrls.reporting),
     ]);
-    const kafka = new Kafka({ clientId: 'xhht-bench-progress', brokers: state.brokers, logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-    const lag = lagOf(admin);
-    const gql: Gql = async (query, variables, token) => {
-      const res = await fetch(state.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: unknown; errors?: unknown };
-      if (body.errors || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors ?? body)}`);
-      return body.data as never;
-    };
     const adminToken = await signUserToken({ subject: 'bench-admin', roles: [{ role: 'SYSTEM_ADMIN' }] }, state.jwtSecret, '4h');
 
     // 1. the nation: the reference hierarchy, then the households, through org
@@ -319,11 +278,7 @@ async function main(): Promise<void> {
     figure('event_to_progress_mean_ms', ms(eventLatencies.reduce((a, b) => a + b, 0) / eventLatencies.length));
     figure('event_to_progress_p50_ms', ms(percentile(eventLatencies, 50)));
     figure('event_to_progress_p99_ms', ms(percentile(eventLatencies, 99)));
-  } finally {
-    await admin?.disconnect().catch(() => undefined);
-    for (const c of clients) await c.end().catch(() => undefined);
-    await stack?.stop();
-  }
+  });
 }
 
 const secs = (msValue: number) => (msValue / 1000).toFixed(1);

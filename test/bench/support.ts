@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Admin } from 'kafkajs';
-import type { Client } from 'pg';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Client } from 'pg';
 import {
   EventCatalog,
   PROFILES,
@@ -11,9 +11,12 @@ import {
   createLogger,
   initORM,
   repoRoot,
+  startStack,
   type Logger,
   type MikroORM,
   type Role,
+  type StackHandle,
+  type StackState,
 } from '@xhht/infra';
 import { databaseUrl, dropDatabases, startEmbeddedPostgres } from '@xhht/infra/dist/stack/postgres';
 import { AdminUnitSchema, AdminUnitVersionSchema } from '@xhht/org/dist/admin-units/admin-unit.entity';
@@ -151,8 +154,68 @@ export async function settle(db: Client): Promise<number> {
 
 export const count = async (db: Client, sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
 
-/** `consumerGroupLag` on one admin client. */
-export const lagOf = (admin: Admin) => (groupId: string, topic: string) => consumerGroupLag(admin, groupId, topic);
+export type BenchGql = <T>(query: string, variables: Record<string, unknown>, token: string) => Promise<T>;
+
+/** What a benchmark on the whole system works with (see `onStack`). */
+export interface StackBench {
+  state: StackState;
+  /** A connection to one of the stack's databases, ended with the run. */
+  connect(url: string): Promise<Client>;
+  kafka: Kafka;
+  /** Messages of `topic` the consumer group has not committed yet (`consumerGroupLag`). */
+  lag(groupId: string, topic: string): Promise<number>;
+  /** A GraphQL request to the gateway with `token`; its data, or an error naming the errors. */
+  gql: BenchGql;
+}
+
+/**
+ * Starts the whole system as the `bench` stack profile (fresh databases and broker), runs `work` on
+ * it, and stops everything afterwards: on success, on failure, and on Ctrl-C or a kill.
+ */
+export async function onStack(clientId: string, logger: Logger, work: (bench: StackBench) => Promise<void>): Promise<void> {
+  const started = Date.now();
+  let stack: StackHandle | undefined;
+  const clients: Client[] = [];
+  let admin: Admin | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping the stack`);
+      void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
+  try {
+    stack = await startStack(PROFILES.bench, logger);
+    const state = stack.state;
+    say(`stack up in ${Math.round((Date.now() - started) / 1000)} s, gateway ${state.gatewayUrl}`);
+    const connect = async (url: string) => {
+      const c = new Client({ connectionString: url });
+      // stopping the stack ends these connections from the server side; that is no failure of the run
+      c.on('error', (err) => say(`database connection: ${err.message}`));
+      await c.connect();
+      clients.push(c);
+      return c;
+    };
+    const kafka = new Kafka({ clientId, brokers: state.brokers, logLevel: logLevel.NOTHING });
+    const connected = kafka.admin();
+    await connected.connect();
+    admin = connected;
+    const gql: BenchGql = async (query, variables, token) => {
+      const res = await fetch(state.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: unknown; errors?: unknown };
+      if (body.errors || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors ?? body)}`);
+      return body.data as never;
+    };
+    await work({ state, connect, kafka, lag: (groupId, topic) => consumerGroupLag(connected, groupId, topic), gql });
+  } finally {
+    await admin?.disconnect().catch(() => undefined);
+    for (const c of clients) await c.end().catch(() => undefined);
+    await stack?.stop();
+  }
+}
 
 export async function waitFor(what: string, seconds: number, check: () => Promise<{ done: boolean; note: string }>): Promise<void> {
   const t0 = Date.now();
